@@ -1,0 +1,174 @@
+"""The headless front end: `tutor ...` commands with JSON output and contract exit codes.
+
+Exit codes (``tutor.errors.ExitCode``): 0 success, 1 a check failed or an exam was not passed,
+2 bad usage or input, 3 the environment failed. With ``--json`` stdout holds exactly one JSON
+document; progress and diagnostics go to stderr. Errors are one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, NoReturn, Sequence
+
+from tutor import __version__
+from tutor.commands import Output
+from tutor.errors import ExitCode, TutorError
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, not argparse's usage block
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _common(json_flag: bool = True) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    if json_flag:
+        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                       help="print one JSON document on stdout")
+    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                   help="progress database (default: $TUTOR_DB or the user data folder)")
+    p.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
+                   help="language of messages (default: the saved choice, else ko)")
+    return p
+
+
+def _backend_opts() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--endpoint-url", metavar="URL", default=None,
+                   help="any AWS-compatible endpoint (moto server, LocalStack); also $AWS_ENDPOINT_URL")
+    p.add_argument("--real", action="store_true", help="real AWS (refused until its guard rails exist)")
+    return p
+
+
+def _quiz_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--day", help="1..5 or extra")
+    p.add_argument("--task", help="task statement: 2.1, 2.2, 3.1 .. 3.5")
+
+
+def build_parser() -> Parser:
+    common, backend = _common(), _backend_opts()
+    root = Parser(prog="tutor", parents=[_common(json_flag=False)],
+                  description="SAA-C03 week 2 tutor. Without a command it opens the terminal app.")
+    root.add_argument("--version", action="version", version=f"tutor {__version__}")
+    sub = root.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    content = sub.add_parser("content", help="validate and count lessons, questions and labs")
+    csub = content.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    c = csub.add_parser("check", parents=[common], help="validate content; exit 1 with one line per problem")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all content)")
+    csub.add_parser("stats", parents=[common], help="counts by domain, task, day, type, difficulty")
+
+    lab = sub.add_parser("lab", help="list, show, run, verify and clean up labs")
+    lsub = lab.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    lsub.add_parser("list", parents=[common], help="the labs with their steps")
+    s = lsub.add_parser("show", parents=[common], help="a lab's steps, instructions and CLI commands")
+    s.add_argument("lab", metavar="LAB")
+    r = lsub.add_parser("run", parents=[common, backend], help="run the solutions (--solve) then verify")
+    r.add_argument("lab", metavar="LAB")
+    r.add_argument("--solve", action="store_true", help="run every step's solution (required)")
+    r.add_argument("--step", metavar="STEP", help="only this step (and what it needs)")
+    v = lsub.add_parser("verify", parents=[common, backend], help="check the account's current state")
+    v.add_argument("lab", metavar="LAB")
+    v.add_argument("--step", metavar="STEP", help="only this step")
+    cl = lsub.add_parser("cleanup", parents=[common, backend], help="delete what carries the lab's names")
+    cl.add_argument("lab", metavar="LAB")
+    cl.add_argument("--yes", action="store_true", help="accepted; no confirmation is asked on a sandbox or endpoint")
+
+    sb = sub.add_parser("sandbox", parents=[common], help="the local moto server that labs run against")
+    sb.add_argument("action", choices=("start", "stop", "status", "reset"))
+    sb.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 5599)")
+
+    q = sub.add_parser("quiz", parents=[common], help="practice questions (TUI, or --headless with --answers)")
+    q.add_argument("--mode", default="practice", choices=("practice", "exam", "review", "due"))
+    _quiz_opts(q)
+    q.add_argument("--count", type=int, help="number of questions (default 10)")
+    q.add_argument("--seed", type=int, help="draw the same questions again")
+    q.add_argument("--headless", action="store_true", help="no screen: read answers, print the report")
+    q.add_argument("--answers", metavar="FILE", help='JSON lines {"id": ..., "answer": [keys]}; - for stdin')
+
+    sub.add_parser("progress", parents=[common], help="totals, accuracy per domain and task, labs")
+    return root
+
+
+def build_export_parser() -> Parser:
+    p = Parser(prog="tutor quiz export", parents=[_common()], description="the question bank as JSON")
+    _quiz_opts(p)
+    return p
+
+
+def _lang(args: argparse.Namespace) -> str:
+    lang = getattr(args, "lang", None) or os.environ.get("TUTOR_LANG")
+    if lang in ("ko", "en"):
+        return lang
+    try:
+        from tutor.store import Store
+
+        store = Store(getattr(args, "db", None))
+        try:
+            return store.get_setting("lang", "ko") or "ko"
+        finally:
+            store.close()
+    except Exception:  # a broken database must not stop a report; it fails later with a message
+        return "ko"
+
+
+def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output], int] | None:
+    from tutor.commands import content, labs, quiz, sandbox
+
+    table = {
+        ("content", "check"): content.check, ("content", "stats"): content.stats,
+        ("lab", "list"): labs.list_labs, ("lab", "show"): labs.show, ("lab", "run"): labs.run,
+        ("lab", "verify"): labs.verify, ("lab", "cleanup"): labs.cleanup,
+        ("progress", None): quiz.progress, ("export", None): quiz.export,
+    }
+    if args.command == "sandbox":
+        return sandbox.handle
+    if args.command == "quiz":
+        return quiz.run_headless if (args.headless or args.answers) else None
+    return table.get((args.command, getattr(args, "action", None)))
+
+
+def _open_tui(args: argparse.Namespace) -> int:
+    from tutor.tui.app import run_app  # noqa: PLC0415 - Textual only when a screen is wanted
+
+    start = None
+    if args.command == "quiz":
+        start = {"screen": "quiz", "day": args.day, "task": args.task, "count": args.count, "seed": args.seed}
+    return run_app(db=getattr(args, "db", None), lang=getattr(args, "lang", None), start=start)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv[:2] == ["quiz", "export"]:
+            args = build_export_parser().parse_args(argv[2:])
+            args.command = "export"
+        else:
+            args = build_parser().parse_args(argv)
+        if not hasattr(args, "json"):
+            args.json = False
+        if not hasattr(args, "db"):
+            args.db = None
+        handler = _handler(args)
+        if handler is None:
+            return _open_tui(args)
+        return int(handler(args, Output(args.json, _lang(args))))
+    except TutorError as exc:
+        sys.stderr.write(f"tutor: {exc.message}\n")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("tutor: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so in one line, details only on request
+        if os.environ.get("TUTOR_DEBUG"):
+            raise
+        sys.stderr.write(f"tutor: internal error: {type(exc).__name__}: {exc} (set TUTOR_DEBUG=1 for details)\n")
+        return int(ExitCode.ENVIRONMENT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""`tutor content check|stats`: validate the curriculum and count it."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from tutor.commands import Output
+from tutor.content.check import check_catalog, words
+from tutor.content.loader import default_targets, load_catalog
+from tutor.errors import ExitCode
+
+
+def _known_labs() -> set[str]:
+    return set(load_catalog([default_targets()[2]]).labs)
+
+
+def check(args: argparse.Namespace, out: Output) -> int:
+    targets = [Path(p) for p in args.paths] if args.paths else None
+    catalog = load_catalog(targets)
+    problems = check_catalog(catalog, known_labs=_known_labs() if targets else None)
+    data = {
+        "ok": not problems,
+        "questions": len(catalog.questions),
+        "lessons": len(catalog.lessons),
+        "labs": len(catalog.labs),
+        "problems": [p.to_json() for p in problems],
+    }
+
+    def human() -> str:
+        lines = [str(p) for p in problems]
+        summary = out.t(
+            f"{len(catalog.questions)} questions, {len(catalog.lessons)} lessons, {len(catalog.labs)} labs: ",
+            f"문항 {len(catalog.questions)}개, 레슨 {len(catalog.lessons)}개, 실습 {len(catalog.labs)}개: ",
+        )
+        summary += out.t(f"{len(problems)} problem(s)", f"문제 {len(problems)}건") if problems else out.t("OK", "이상 없음")
+        return "\n".join(lines + [summary])
+
+    out.emit(data, human)
+    return ExitCode.FAILED if problems else ExitCode.OK
+
+
+def _lesson_words(body: str) -> int:
+    # Prose only: tables and fenced blocks (code, diagrams) do not count.
+    prose, fenced = [], False
+    for line in body.splitlines():
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced or line.lstrip().startswith("|"):
+            continue
+        prose.append(line)
+    return words("\n".join(prose))
+
+
+def stats(args: argparse.Namespace, out: Output) -> int:
+    catalog = load_catalog()
+    qs = list(catalog.questions.values())
+    incomplete = [p for p in catalog.problems if "ko" in p.message or "en" in p.message]
+    data = {
+        "questions": len(qs),
+        "by_domain": dict(sorted(Counter(str(q.domain) for q in qs).items())),
+        "by_task": dict(sorted(Counter(q.task for q in qs).items())),
+        "by_day": dict(sorted(Counter(q.day for q in qs).items())),
+        "by_type": dict(sorted(Counter(q.type for q in qs).items())),
+        "by_difficulty": dict(sorted(Counter(q.difficulty for q in qs).items())),
+        "scenario": dict(sorted(Counter(q.scenario for q in qs if q.scenario).items())),
+        "missing_translation": sum(1 for p in incomplete if p.message.split(":")[0].endswith((".ko", ".en"))),
+        "missing_reference": sum(1 for q in qs if not any(r.startswith("https://docs.aws.amazon.com/") for r in q.references)),
+        "invalid": len(catalog.problems),
+        "lessons": [
+            {"day": l.meta.day, "lang": l.meta.lang, "words": _lesson_words(l.body), "sections": len(l.meta.sections)}
+            for (_, _), l in sorted(catalog.lessons.items())
+        ],
+        "labs": [{"id": lab.id, "day": lab.day, "steps": len(lab.steps)} for lab in catalog.labs.values()],
+    }
+
+    def human() -> str:
+        lines = [out.t(f"Questions: {data['questions']}", f"문항: {data['questions']}개")]
+        for key in ("by_domain", "by_task", "by_day", "by_type", "by_difficulty"):
+            lines.append(f"  {key[3:]:<11} " + "  ".join(f"{k}: {v}" for k, v in data[key].items()))
+        lines.append(f"  missing_translation {data['missing_translation']}  missing_reference {data['missing_reference']}")
+        for l in data["lessons"]:
+            lines.append(out.t(f"Lesson day {l['day']} ({l['lang']}): {l['words']} words, {l['sections']} sections",
+                               f"레슨 {l['day']}일차({l['lang']}): {l['words']}단어, 섹션 {l['sections']}개"))
+        return "\n".join(lines)
+
+    out.emit(data, human)
+    return ExitCode.OK

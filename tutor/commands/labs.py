@@ -1,0 +1,131 @@
+"""`tutor lab list|show|run|verify|cleanup`: labs from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tutor.commands import Output
+from tutor.content.loader import Catalog, load_catalog
+from tutor.errors import ExitCode, NotFound, UsageError
+from tutor.store import Store
+
+
+def _lab(catalog: Catalog, lab_id: str):
+    lab = catalog.labs.get(lab_id)
+    if lab is None:
+        known = ", ".join(sorted(catalog.labs)) or "none"
+        raise NotFound(f"no lab {lab_id!r} (labs: {known})")
+    return lab, catalog.lab_dirs[lab_id]
+
+
+def list_labs(args: argparse.Namespace, out: Output) -> int:
+    catalog = load_catalog()
+    data = [{"id": lab.id, "day": lab.day, "title": lab.title.get(out.lang), "steps": [s.id for s in lab.steps]}
+            for lab in sorted(catalog.labs.values(), key=lambda l: (l.day, l.id))]
+    out.emit(data, lambda: "\n".join(f"{d['id']:<12} day {d['day']}  {d['title']}  ({len(d['steps'])} steps: {', '.join(d['steps'])})" for d in data))
+    return ExitCode.OK
+
+
+def show(args: argparse.Namespace, out: Output) -> int:
+    lab, _ = _lab(load_catalog(), args.lab)
+    lang = out.lang
+    data: dict[str, Any] = {
+        "id": lab.id, "day": lab.day, "region": lab.region, "title": lab.title.get(lang),
+        "intro": lab.intro.get(lang),
+        "steps": [{"id": s.id, "title": s.title.get(lang), "instructions": s.instructions.get(lang),
+                   "commands": s.commands, "real_aws_only": s.real_aws_only,
+                   "checks": [{"id": c.id, "describe": c.describe.get(lang), "real_aws_only": c.real_aws_only}
+                              for c in s.checks]}
+                  for s in lab.steps],
+    }
+
+    def human() -> str:
+        lines = [f"# {lab.id}: {data['title']}", "", data["intro"].strip(), ""]
+        for i, s in enumerate(data["steps"], 1):
+            flag = out.t(" (real AWS only)", " (실제 AWS 전용)") if s["real_aws_only"] else ""
+            lines += [f"## {i}. {s['id']}: {s['title']}{flag}", "", s["instructions"].strip(), ""]
+            lines += [f"    {c}" for c in s["commands"]] + [""]
+            lines += [f"  - [{c['id']}] {c['describe']}" for c in s["checks"]] + [""]
+        return "\n".join(lines)
+
+    out.emit(data, human)
+    return ExitCode.OK
+
+
+def _human_report(report: dict[str, Any], out: Output) -> str:
+    lines = []
+    for step in report["steps"]:
+        mark = "PASS" if step["passed"] else "FAIL"
+        lines.append(f"[{mark}] {step['id']}")
+        for c in step["checks"]:
+            cm = "skip" if c.get("skipped") else ("ok" if c["passed"] else "FAIL")
+            lines.append(f"    {cm:<4} {c['id']}: {c['message']}")
+    for sid in report.get("real_aws_only", []):
+        lines.append(out.t(f"[SKIP] {sid}: real AWS only, not checked on {report['backend']['kind']}",
+                           f"[SKIP] {sid}: 실제 AWS 전용, {report['backend']['kind']}에서는 검사하지 않습니다"))
+    total = out.t("PASSED" if report["passed"] else "NOT PASSED", "통과" if report["passed"] else "미통과")
+    lines.append(f"{report['lab']}: {total}")
+    return "\n".join(lines)
+
+
+def _runner(args: argparse.Namespace, out: Output, backend):
+    from tutor.labs.runner import LabRunner  # noqa: PLC0415 - boto3 only for lab commands
+
+    lab, folder = _lab(load_catalog(), args.lab)
+    return LabRunner(lab, folder, backend, lang=out.lang)
+
+
+def _verify_and_record(args, out, runner, backend) -> int:
+    report = runner.verify(args.step, progress=lambda s: out.info(out.t(f"checking {s} ...", f"{s} 검사 중 ...")))
+    store = Store(args.db)
+    try:
+        store.record_lab_checks(runner.lab.id, report["steps"], backend.kind)
+    finally:
+        store.close()
+    out.emit(report, lambda: _human_report(report, out))
+    return ExitCode.OK if report["passed"] else ExitCode.FAILED
+
+
+def verify(args: argparse.Namespace, out: Output) -> int:
+    from tutor.labs.backend import resolve  # noqa: PLC0415
+
+    with resolve(args.endpoint_url, args.real) as backend:
+        if backend.temporary:
+            out.info(out.t("no sandbox is running: started an empty one for this command (tutor sandbox start keeps one)",
+                           "실행 중인 샌드박스가 없어 이 명령만을 위해 빈 샌드박스를 시작했습니다(tutor sandbox start로 계속 실행)"))
+        runner = _runner(args, out, backend)
+        return _verify_and_record(args, out, runner, backend)
+
+
+def run(args: argparse.Namespace, out: Output) -> int:
+    from tutor.labs.backend import resolve  # noqa: PLC0415
+
+    if not args.solve:
+        raise UsageError("tutor lab run needs --solve (run every step's solution, then verify)")
+    with resolve(args.endpoint_url, args.real) as backend:
+        runner = _runner(args, out, backend)
+        steps = [args.step] if args.step else None
+        solved = runner.solve(steps, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
+        out.info(out.t(f"solved: {', '.join(solved) or 'nothing'}", f"풀이 실행: {', '.join(solved) or '없음'}"))
+        return _verify_and_record(args, out, runner, backend)
+
+
+def cleanup(args: argparse.Namespace, out: Output) -> int:
+    from tutor.labs.backend import resolve  # noqa: PLC0415
+
+    with resolve(args.endpoint_url, args.real) as backend:
+        runner = _runner(args, out, backend)
+        removed = runner.cleanup()
+    data = {"lab": args.lab, "backend": backend.to_json(), "resources": removed,
+            "ok": all(r["deleted"] for r in removed)}
+
+    def human() -> str:
+        if not removed:
+            return out.t(f"{args.lab}: nothing to delete", f"{args.lab}: 삭제할 리소스가 없습니다")
+        return "\n".join(
+            f"{'deleted' if r['deleted'] else 'KEPT   '} {r['type']} {r['id']}" + (f" ({r['reason']})" if r.get("reason") else "")
+            for r in removed)
+
+    out.emit(data, human)
+    return ExitCode.OK if data["ok"] else ExitCode.ENVIRONMENT

@@ -1,0 +1,178 @@
+"""Authoring rules across the whole catalog: what `tutor content check` reports.
+
+The models catch what is wrong with one item; this module catches what a model cannot see:
+counts of choices, explanation length, references, retired services, duplicate texts and
+links between lessons, questions and labs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from tutor.content.loader import Catalog, Problem
+from tutor.content.models import LANGS, Lesson, Question
+
+MIN_EXPLANATION_WORDS = 15
+
+#: Retired services and features that must never be a correct answer (lowercase patterns).
+RETIRED = {
+    "EC2-Classic": re.compile(r"ec2[- ]classic", re.I),
+    "Reduced Redundancy Storage": re.compile(r"reduced redundancy|\bRRS\b", re.I),
+    "S3 Glacier vaults (legacy service)": re.compile(r"glacier vault", re.I),
+    "AWS OpsWorks": re.compile(r"opsworks", re.I),
+    "AWS Data Pipeline": re.compile(r"data pipeline", re.I),
+    "Amazon CloudSearch": re.compile(r"cloudsearch", re.I),
+}
+
+TRAPS_MARKERS = {"en": "> **Exam traps**", "ko": "> **시험 함정**"}
+_TABLE = re.compile(r"^\|.*\|\s*\n\|\s*:?-{3,}", re.MULTILINE)
+_DIAGRAM = re.compile(r"^```diagram\s*$", re.MULTILINE)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def check_question(q: Question, where: tuple[str, int]) -> list[Problem]:
+    path, line = where
+    out: list[str] = []
+    n = len(q.choices)
+    if q.type == "single" and n != 4:
+        out.append(f"{q.id}: a single-answer question has 4 choices, not {n}")
+    if q.type == "multi" and not 5 <= n <= 6:
+        out.append(f"{q.id}: a multiple-response question has 5 or 6 choices, not {n}")
+    for lang in LANGS:
+        texts = [c.text.get(lang).strip().lower() for c in q.choices]
+        dupes = {t for t in texts if texts.count(t) > 1}
+        if dupes:
+            out.append(f"{q.id}: two choices have the same {lang} text: {sorted(dupes)[0][:60]!r}")
+        for c in q.choices:
+            count = words(c.explanation.get(lang))
+            if count < MIN_EXPLANATION_WORDS:
+                out.append(
+                    f"{q.id}: the {lang} explanation of choice {c.key} has {count} words "
+                    f"(at least {MIN_EXPLANATION_WORDS}): say why it is right or wrong"
+                )
+    if not any(r.startswith("https://docs.aws.amazon.com/") for r in q.references):
+        out.append(f"{q.id}: no https://docs.aws.amazon.com/ reference that proves the answer")
+    for ref in q.references:
+        if not ref.startswith(("https://", "http://")):
+            out.append(f"{q.id}: reference is not a URL: {ref!r}")
+    for c in q.choices:
+        if c.key in q.answer:
+            for name, pattern in RETIRED.items():
+                if pattern.search(c.text.en) or pattern.search(c.text.ko):
+                    out.append(f"{q.id}: correct choice {c.key} relies on a retired service ({name})")
+    return [Problem(path, line, msg) for msg in out]
+
+
+def _heading_line(lesson: Lesson, heading: str) -> bool:
+    return re.search(rf"^##\s+{re.escape(heading)}\s*$", lesson.body, re.MULTILINE) is not None
+
+
+def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
+    out: list[str] = []
+    for section in lesson.meta.sections:
+        if not _heading_line(lesson, section.heading):
+            out.append(f"section {section.id!r}: no `## {section.heading}` heading in the body")
+        for lab in section.labs:
+            if lab not in lab_ids:
+                out.append(f"section {section.id!r} links to unknown lab {lab!r}")
+    ids = [s.id for s in lesson.meta.sections]
+    if len(set(ids)) != len(ids):
+        out.append("two sections share an id")
+    for lab in lesson.meta.labs:
+        if lab not in lab_ids:
+            out.append(f"front matter links to unknown lab {lab!r}")
+    if not _TABLE.search(lesson.body):
+        out.append("no comparison table (a Markdown table)")
+    if TRAPS_MARKERS[lesson.meta.lang] not in lesson.body:
+        out.append(f"no exam-traps box (a blockquote starting `{TRAPS_MARKERS[lesson.meta.lang]}`)")
+    if not _DIAGRAM.search(lesson.body):
+        out.append("no diagram (a ```diagram fenced block)")
+    return [Problem(lesson.path, 1, msg) for msg in out]
+
+
+def _module_functions(module: Path) -> set[str] | None:
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
+    except (OSError, SyntaxError):
+        return None
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def _section_exists(catalog: Catalog, link: str) -> bool:
+    day, _, section = link.partition("#")
+    lessons = [l for (d, _), l in catalog.lessons.items() if d == day]
+    if not lessons:
+        return False
+    return not section or all(section in {s.id for s in l.meta.sections} for l in lessons)
+
+
+def check_labs(catalog: Catalog) -> list[Problem]:
+    problems: list[Problem] = []
+    for lab_id, lab in catalog.labs.items():
+        folder = catalog.lab_dirs[lab_id]
+        path = str(folder / "lab.yaml")
+        functions = _module_functions(folder / lab.module)
+        if functions is None:
+            problems.append(Problem(path, 1, f"lab module {lab.module} is missing or does not parse"))
+            functions = set()
+        if functions and lab.cleanup not in functions:
+            problems.append(Problem(path, 1, f"cleanup function {lab.cleanup!r} not found in {lab.module}"))
+        seen: set[str] = set()
+        for step in lab.steps:
+            if step.id in seen:
+                problems.append(Problem(path, 1, f"step {step.id!r} appears twice"))
+            seen.add(step.id)
+            if not step.checks:
+                problems.append(Problem(path, 1, f"step {step.id!r} has no check"))
+            if functions and step.solution not in functions:
+                problems.append(Problem(path, 1, f"step {step.id!r}: solution {step.solution!r} not found in {lab.module}"))
+            check_ids = [c.id for c in step.checks]
+            if len(set(check_ids)) != len(check_ids):
+                problems.append(Problem(path, 1, f"step {step.id!r}: two checks share an id"))
+            for chk in step.checks:
+                if functions and chk.fn not in functions:
+                    problems.append(Problem(path, 1, f"step {step.id!r}: check function {chk.fn!r} not found in {lab.module}"))
+            if step.lesson and catalog.lessons and not _section_exists(catalog, step.lesson):
+                problems.append(Problem(path, 1, f"step {step.id!r}: broken lesson link {step.lesson!r}"))
+    return problems
+
+
+def check_catalog(catalog: Catalog, known_labs: set[str] | None = None) -> list[Problem]:
+    """Every problem in the catalog: what the loader found plus the authoring rules."""
+    lab_ids = set(catalog.labs) | (known_labs or set())
+    problems = list(catalog.problems)
+    for qid, q in catalog.questions.items():
+        problems.extend(check_question(q, catalog.question_paths[qid]))
+        path, line = catalog.question_paths[qid]
+        if q.lab and q.lab not in lab_ids:
+            problems.append(Problem(path, line, f"{qid}: links to unknown lab {q.lab!r}"))
+        if q.lesson and catalog.lessons and not _section_exists(catalog, q.lesson):
+            problems.append(Problem(path, line, f"{qid}: broken lesson link {q.lesson!r}"))
+    for lesson in catalog.lessons.values():
+        problems.extend(check_lesson(lesson, lab_ids))
+    days = {d for d, _ in catalog.lessons}
+    for day in sorted(days):
+        en, ko = catalog.lessons.get((day, "en")), catalog.lessons.get((day, "ko"))
+        if en and ko:
+            a, b = [s.id for s in en.meta.sections], [s.id for s in ko.meta.sections]
+            if a != b:
+                problems.append(Problem(ko.path, 1, f"section ids differ from {en.path}: {a} vs {b}"))
+        else:
+            have = en or ko
+            assert have is not None
+            missing = "ko" if en else "en"
+            problems.append(Problem(have.path, 1, f"no {missing} version of this lesson"))
+    problems.extend(check_labs(catalog))
+    texts: dict[str, str] = {}
+    for qid, q in catalog.questions.items():
+        key = " ".join(q.stem.en.lower().split())
+        if key in texts:
+            path, line = catalog.question_paths[qid]
+            problems.append(Problem(path, line, f"{qid}: same English stem as {texts[key]}"))
+        texts[key] = qid
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))

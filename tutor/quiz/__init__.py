@@ -1,0 +1,1 @@
+"""The quiz engine: drawing questions, grading answers, building reports (no I/O, no UI)."""

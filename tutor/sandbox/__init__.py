@@ -1,0 +1,217 @@
+"""The local sandbox: start, stop and find the moto server that labs run against.
+
+This module only manages the process (``tutor.sandbox.server``) over HTTP and signals; it never
+imports moto, so the TUI's home screen and the CLI stay light.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator
+
+from tutor import paths
+from tutor.errors import EnvironmentFailure
+
+DEFAULT_PORT = 5599
+HEALTH_PATH = "/_tutor/health"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@dataclass
+class SandboxStatus:
+    running: bool
+    port: int | None = None
+    pid: int | None = None
+    endpoint: str | None = None
+    persistent: bool = False
+    recording: str | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["env"] = env_lines(self.endpoint) if self.endpoint else []
+        return data
+
+
+def env_lines(endpoint: str, region: str = "us-east-1") -> list[str]:
+    """Shell lines that point a student's `aws` CLI at the sandbox."""
+    return [
+        f"export AWS_ENDPOINT_URL={endpoint}",
+        f"export AWS_ACCESS_KEY_ID={CREDENTIALS['AWS_ACCESS_KEY_ID']}",
+        f"export AWS_SECRET_ACCESS_KEY={CREDENTIALS['AWS_SECRET_ACCESS_KEY']}",
+        f"export AWS_DEFAULT_REGION={region}",
+    ]
+
+
+def _state_file() -> Path:
+    return paths.sandbox_dir() / "state.json"
+
+
+def _health(port: int, timeout: float = 1.0) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=timeout) as resp:
+            data = json.loads(resp.read())
+            return data if data.get("sandbox") == "saa-tutor" else None
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def status() -> SandboxStatus:
+    """The persistent sandbox started by `tutor sandbox start`, if it runs and answers."""
+    try:
+        state = json.loads(_state_file().read_text())
+    except (OSError, ValueError):
+        return SandboxStatus(running=False)
+    port, pid = state.get("port"), state.get("pid")
+    health = _health(port) if port else None
+    if not health or not health.get("ready"):
+        return SandboxStatus(running=False, port=port)
+    return SandboxStatus(
+        running=True, port=port, pid=health.get("pid", pid), endpoint=f"http://127.0.0.1:{port}",
+        persistent=bool(health.get("persistent")), recording=str(paths.sandbox_dir() / "recording.jsonl"),
+    )
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _spawn(port: int, state_dir: Path | None, log: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "tutor.sandbox.server", "--port", str(port)]
+    if state_dir is not None:
+        cmd += ["--state", str(state_dir)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTO_")}
+    with open(log, "ab") as out:
+        # A new session: the sandbox outlives the command (and the terminal) that started it.
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                start_new_session=True, env=env, cwd=str(paths.PROJECT_ROOT))
+
+
+def _wait_ready(proc: subprocess.Popen, port: int, log: Path, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        health = _health(port, timeout=0.5)
+        if health and health.get("ready"):
+            return health["pid"]
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+            raise EnvironmentFailure(
+                f"the sandbox stopped while starting (exit {proc.returncode}): {' '.join(tail) or 'see ' + str(log)}"
+            )
+        time.sleep(0.1)
+    proc.terminate()
+    raise EnvironmentFailure(f"the sandbox did not answer within {timeout:.0f} s (log: {log})")
+
+
+def start(port: int | None = None, timeout: float = 120.0) -> SandboxStatus:
+    """Start the persistent sandbox (or return the one that runs)."""
+    current = status()
+    if current.running:
+        if port is None or port == current.port:
+            return current
+        raise EnvironmentFailure(
+            f"a sandbox already runs on port {current.port}; stop it first (tutor sandbox stop)"
+        )
+    port = port or DEFAULT_PORT
+    if not _port_free(port):
+        raise EnvironmentFailure(f"port {port} on 127.0.0.1 is in use; choose another with --port N")
+    folder = paths.sandbox_dir()
+    log = folder / "sandbox.log"
+    proc = _spawn(port, folder, log)
+    pid = _wait_ready(proc, port, log, timeout)
+    _state_file().write_text(json.dumps({"port": port, "pid": pid, "started_at": time.time()}))
+    return status()
+
+
+def stop(timeout: float = 10.0) -> bool:
+    """Stop the persistent sandbox; its state is kept in the recording for the next start."""
+    try:
+        state = json.loads(_state_file().read_text())
+    except (OSError, ValueError):
+        return False
+    pid = state.get("pid")
+    stopped = False
+    if pid and _pid_alive(pid) and _health(state.get("port", 0)):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        stopped = True
+    _state_file().unlink(missing_ok=True)
+    return stopped
+
+
+def reset() -> SandboxStatus:
+    """Empty the sandbox: forget every resource and the recording that would bring them back."""
+    current = status()
+    if not current.running:
+        (paths.sandbox_dir() / "recording.jsonl").unlink(missing_ok=True)
+        return current
+    base = current.endpoint
+    for path in ("/moto-api/recorder/stop-recording", "/moto-api/reset",
+                 "/moto-api/recorder/reset-recording", "/moto-api/seed?a=20260525",
+                 "/moto-api/recorder/start-recording"):
+        req = urllib.request.Request(base + path, data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            resp.read()
+    return status()
+
+
+@contextlib.contextmanager
+def endpoint_for_command(timeout: float = 120.0) -> Iterator[tuple[str, bool]]:
+    """The running sandbox's endpoint, or a throwaway one for the duration of one command.
+
+    Yields ``(endpoint, temporary)``. A throwaway sandbox starts empty and is stopped after.
+    """
+    current = status()
+    if current.running:
+        yield current.endpoint, False
+        return
+    port = free_port()
+    log = paths.sandbox_dir() / "temporary.log"
+    proc = _spawn(port, None, log)
+    try:
+        _wait_ready(proc, port, log, timeout)
+        yield f"http://127.0.0.1:{port}", True
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -1,0 +1,188 @@
+"""The progress store: every answer, lab check and lesson read, in SQLite via sqlite-utils.
+
+The schema is versioned with sqlite-utils migrations. Each write is its own transaction, so a
+crash or Ctrl-C loses at most the write in flight. A store belongs to the thread that opened it
+(sqlite3 refuses cross-thread use): front ends send results to that thread to be written.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from tutor import paths
+
+migrations = Migrations("tutor")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["answers"].create(
+        {
+            "id": int, "question_id": str, "chosen": str, "correct": int, "seconds": float,
+            "mode": str, "session_id": str, "task": str, "domain": int, "answered_at": str,
+        },
+        pk="id",
+    )
+    db["answers"].create_index(["question_id"])
+    db["quiz_sessions"].create(
+        {
+            "id": str, "mode": str, "params": str, "started_at": str, "finished_at": str,
+            "total": int, "correct": int, "score_percent": float, "report": str,
+        },
+        pk="id",
+    )
+    db["lab_checks"].create(
+        {
+            "id": int, "lab": str, "step": str, "check_id": str, "passed": int, "skipped": int,
+            "message": str, "backend": str, "checked_at": str,
+        },
+        pk="id",
+    )
+    db["lab_checks"].create_index(["lab", "step"])
+    db["lesson_reads"].create(
+        {"id": int, "day": str, "lang": str, "section": str, "read_at": str}, pk="id"
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """Progress of one student, keyed by the catalog's stable ids (unknown ids are kept)."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else paths.db_path()
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # settings ---------------------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("select value from settings where key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+    # quiz -------------------------------------------------------------------------------
+    def start_session(self, mode: str, params: dict[str, Any]) -> str:
+        session_id = uuid.uuid4().hex
+        with self.db.atomic():
+            self.db["quiz_sessions"].insert(
+                {"id": session_id, "mode": mode, "params": json.dumps(params), "started_at": now()}
+            )
+        return session_id
+
+    def record_answer(self, *, question_id: str, chosen: Iterable[str], correct: bool,
+                      seconds: float | None, mode: str, session_id: str | None,
+                      task: str, domain: int) -> None:
+        with self.db.atomic():
+            self.db["answers"].insert(
+                {
+                    "question_id": question_id, "chosen": json.dumps(sorted(chosen)),
+                    "correct": int(correct), "seconds": seconds, "mode": mode,
+                    "session_id": session_id, "task": task, "domain": domain, "answered_at": now(),
+                }
+            )
+
+    def finish_session(self, session_id: str, report: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["quiz_sessions"].update(
+                session_id,
+                {
+                    "finished_at": now(), "total": report.get("total"),
+                    "correct": report.get("correct"), "score_percent": report.get("score_percent"),
+                    "report": json.dumps(report, ensure_ascii=False),
+                },
+            )
+
+    def answers(self) -> list[dict[str, Any]]:
+        return list(self.db["answers"].rows_where(order_by="id"))
+
+    def accuracy(self) -> dict[str, Any]:
+        """Totals plus accuracy per domain and per task (every answer counts)."""
+        by_domain: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        by_task: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        by_question: set[str] = set()
+        total = correct = 0
+        for row in self.db.execute("select question_id, correct, domain, task from answers"):
+            qid, ok, domain, task = row
+            total += 1
+            correct += ok
+            by_question.add(qid)
+            by_domain[str(domain)][0] += ok
+            by_domain[str(domain)][1] += 1
+            by_task[task][0] += ok
+            by_task[task][1] += 1
+
+        def pct(pair: list[int]) -> dict[str, Any]:
+            return {"answered": pair[1], "correct": pair[0],
+                    "accuracy": round(100 * pair[0] / pair[1], 1) if pair[1] else None}
+
+        return {
+            "answered": total,
+            "correct": correct,
+            "accuracy": round(100 * correct / total, 1) if total else None,
+            "distinct_questions": len(by_question),
+            "by_domain": {k: pct(v) for k, v in sorted(by_domain.items())},
+            "by_task": {k: pct(v) for k, v in sorted(by_task.items())},
+        }
+
+    def answered_question_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("select distinct question_id from answers")}
+
+    # labs -------------------------------------------------------------------------------
+    def record_lab_checks(self, lab: str, steps: list[dict[str, Any]], backend: str) -> None:
+        stamp = now()
+        rows = [
+            {
+                "lab": lab, "step": step["id"], "check_id": check["id"],
+                "passed": int(check["passed"]), "skipped": int(check.get("skipped", False)),
+                "message": check["message"], "backend": backend, "checked_at": stamp,
+            }
+            for step in steps
+            for check in step["checks"]
+        ]
+        with self.db.atomic():
+            self.db["lab_checks"].insert_all(rows)
+
+    def lab_status(self, lab: str) -> dict[str, dict[str, Any]]:
+        """The last result of every step of a lab: ``{step: {passed, checked_at, checks}}``."""
+        latest: dict[str, dict[str, Any]] = {}
+        for row in self.db.execute(
+            "select step, check_id, passed, skipped, message, checked_at from lab_checks "
+            "where lab = ? order by id", [lab]
+        ):
+            step, check_id, passed, skipped, message, at = row
+            entry = latest.get(step)
+            if entry is None or entry["checked_at"] != at:
+                entry = latest[step] = {"checked_at": at, "checks": {}}
+            entry["checks"][check_id] = {"passed": bool(passed), "skipped": bool(skipped), "message": message}
+        for entry in latest.values():
+            entry["passed"] = all(c["passed"] for c in entry["checks"].values())
+        return latest
+
+    # lessons ----------------------------------------------------------------------------
+    def record_lesson_read(self, day: str, lang: str, section: str | None = None) -> None:
+        with self.db.atomic():
+            self.db["lesson_reads"].insert({"day": day, "lang": lang, "section": section or "", "read_at": now()})
+
+    def lessons_read(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for day, section in self.db.execute("select day, section from lesson_reads"):
+            out[day].add(section)
+        return dict(out)
