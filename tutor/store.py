@@ -61,7 +61,7 @@ class Store:
     """Progress of one student, keyed by the catalog's stable ids (unknown ids are kept)."""
 
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else paths.db_path()
+        self.path = paths.db_path(path)
         self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         migrations.apply(self.db)
@@ -141,6 +141,19 @@ class Store:
             "by_domain": {k: pct(v) for k, v in sorted(by_domain.items())},
             "by_task": {k: pct(v) for k, v in sorted(by_task.items())},
         }
+
+    def accuracy_by_day(self, catalog: Any) -> dict[str, tuple[int, int]]:
+        """``{day: (distinct questions answered, of those answered right the last time)}``."""
+        last: dict[str, int] = {}
+        for qid, ok in self.db.execute("select question_id, correct from answers order by id"):
+            last[qid] = ok
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for qid, ok in last.items():
+            question = catalog.questions.get(qid)
+            if question is not None:  # answers to questions since removed are kept, not shown
+                out[question.day][0] += 1
+                out[question.day][1] += ok
+        return {day: (v[0], v[1]) for day, v in out.items()}
 
     def answered_question_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("select distinct question_id from answers")}

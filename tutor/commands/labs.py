@@ -69,10 +69,18 @@ def _human_report(report: dict[str, Any], out: Output) -> str:
     return "\n".join(lines)
 
 
-def _runner(args: argparse.Namespace, out: Output, backend):
+def _checked_lab(args: argparse.Namespace):
+    """The lab and step named on the command line, validated before any backend starts."""
+    lab, folder = _lab(load_catalog(), args.lab)
+    step = getattr(args, "step", None)
+    if step and lab.step(step) is None:
+        raise NotFound(f"lab {lab.id} has no step {step!r} (steps: {', '.join(s.id for s in lab.steps)})")
+    return lab, folder
+
+
+def _runner(lab, folder, out: Output, backend):
     from tutor.labs.runner import LabRunner  # noqa: PLC0415 - boto3 only for lab commands
 
-    lab, folder = _lab(load_catalog(), args.lab)
     return LabRunner(lab, folder, backend, lang=out.lang)
 
 
@@ -90,11 +98,12 @@ def _verify_and_record(args, out, runner, backend) -> int:
 def verify(args: argparse.Namespace, out: Output) -> int:
     from tutor.labs.backend import resolve  # noqa: PLC0415
 
+    lab, folder = _checked_lab(args)
     with resolve(args.endpoint_url, args.real) as backend:
         if backend.temporary:
             out.info(out.t("no sandbox is running: started an empty one for this command (tutor sandbox start keeps one)",
                            "실행 중인 샌드박스가 없어 이 명령만을 위해 빈 샌드박스를 시작했습니다(tutor sandbox start로 계속 실행)"))
-        runner = _runner(args, out, backend)
+        runner = _runner(lab, folder, out, backend)
         return _verify_and_record(args, out, runner, backend)
 
 
@@ -103,8 +112,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     if not args.solve:
         raise UsageError("tutor lab run needs --solve (run every step's solution, then verify)")
+    lab, folder = _checked_lab(args)
     with resolve(args.endpoint_url, args.real) as backend:
-        runner = _runner(args, out, backend)
+        runner = _runner(lab, folder, out, backend)
         steps = [args.step] if args.step else None
         solved = runner.solve(steps, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
         out.info(out.t(f"solved: {', '.join(solved) or 'nothing'}", f"풀이 실행: {', '.join(solved) or '없음'}"))
@@ -114,9 +124,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
 def cleanup(args: argparse.Namespace, out: Output) -> int:
     from tutor.labs.backend import resolve  # noqa: PLC0415
 
+    lab, folder = _checked_lab(args)
     with resolve(args.endpoint_url, args.real) as backend:
-        runner = _runner(args, out, backend)
-        removed = runner.cleanup()
+        removed = _runner(lab, folder, out, backend).cleanup()
     data = {"lab": args.lab, "backend": backend.to_json(), "resources": removed,
             "ok": all(r["deleted"] for r in removed)}
 

@@ -1,0 +1,88 @@
+"""Shared fixtures: every test gets its own data folder; lab tests share one moto server.
+
+No network beyond 127.0.0.1: the moto server listens on loopback and boto3 is pointed at it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """One module owns the paths (tutor.paths); pointing TUTOR_HOME here redirects them all."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    monkeypatch.setenv("TUTOR_LANG", "en")
+    for var in ("TUTOR_DB", "TUTOR_CONTENT", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return home
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto server on 127.0.0.1 for the whole session (one per xdist worker)."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def endpoint(moto_endpoint):
+    """The session's moto server, emptied before the test."""
+    req = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", data=b"", method="POST")
+    urllib.request.urlopen(req, timeout=30).read()
+    return moto_endpoint
+
+
+@pytest.fixture
+def catalog():
+    from tutor.content.loader import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture
+def lab_runner(endpoint, catalog):
+    """A runner for a lab against the emptied test endpoint, in English."""
+    from tutor.labs.backend import Backend
+    from tutor.labs.runner import LabRunner
+
+    def make(lab_id: str, lang: str = "en") -> LabRunner:
+        return LabRunner(catalog.labs[lab_id], catalog.lab_dirs[lab_id], Backend("endpoint", endpoint), lang=lang)
+
+    return make
+
+
+def run_tutor(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 180):
+    """The real console script in a subprocess, as a student or CI runs it."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([str(VENV_BIN / "tutor"), *args], input=input, capture_output=True, text=True,
+                          env=full_env, timeout=timeout, cwd=str(ROOT))

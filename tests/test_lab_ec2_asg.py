@@ -1,0 +1,196 @@
+"""The lab ec2-asg, provisioned and verified for real against a moto server.
+
+Every check fails on an empty account, every step passes after its solution, and each wrong
+configuration the lab names fails the check of its step with a message saying what to change.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import boto3
+import pytest
+
+from tutor.labs.runner import LabSolveConflict
+
+LAB = "ec2-asg"
+SANDBOX_STEPS = ["network", "launch-template", "asg", "scaling-policy"]
+
+
+def clients(endpoint):
+    kw = dict(endpoint_url=endpoint, region_name="us-east-1")
+    return boto3.client("ec2", **kw), boto3.client("autoscaling", **kw)
+
+
+def checks_of(report, step):
+    entry = next(s for s in report["steps"] if s["id"] == step)
+    return {c["id"]: c for c in entry["checks"]}
+
+
+def build(endpoint, *, azs=("us-east-1a", "us-east-1b"), itype="c7g.large", tokens="required",
+          user_data=True, min_size=2, max_size=6, desired=2, grace=300, target=50.0, policy=True):
+    """What a student builds with the CLI, with one knob per wrong configuration."""
+    ec2, asg = clients(endpoint)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "streamcloud-vpc"}]}])["Vpc"]["VpcId"]
+    subnets = []
+    for i, az in enumerate(azs):
+        subnets.append(ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i + 1}.0/24", AvailabilityZone=az,
+                                         TagSpecifications=[{"ResourceType": "subnet", "Tags": [
+                                             {"Key": "Name", "Value": f"streamcloud-public-{i}"}]}])["Subnet"]["SubnetId"])
+    data = {"ImageId": "ami-12c6146b", "InstanceType": itype}
+    if tokens:
+        data["MetadataOptions"] = {"HttpTokens": tokens}
+    if user_data:
+        data["UserData"] = base64.b64encode(b"#!/bin/bash\necho hi\n").decode()
+    ec2.create_launch_template(LaunchTemplateName="streamcloud-web-lt", LaunchTemplateData=data)
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="streamcloud-web-asg", LaunchTemplate={"LaunchTemplateName": "streamcloud-web-lt"},
+        MinSize=min_size, MaxSize=max_size, DesiredCapacity=desired, VPCZoneIdentifier=",".join(subnets),
+        HealthCheckGracePeriod=grace)
+    if grace == 0:  # moto turns 0 into 300 at creation (real AWS keeps 0); an update keeps it
+        asg.update_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", HealthCheckGracePeriod=0)
+    if policy:
+        asg.put_scaling_policy(
+            AutoScalingGroupName="streamcloud-web-asg", PolicyName="cpu", PolicyType="TargetTrackingScaling",
+            TargetTrackingConfiguration={"PredefinedMetricSpecification": {"PredefinedMetricType": "ASGAverageCPUUtilization"},
+                                         "TargetValue": target})
+
+
+def test_empty_account_fails_every_check(lab_runner):
+    report = lab_runner(LAB).verify()
+    assert [s["id"] for s in report["steps"]] == SANDBOX_STEPS
+    assert report["real_aws_only"] == ["placement-group"]
+    assert report["passed"] is False
+    for step in report["steps"]:
+        for check in step["checks"]:
+            if check.get("skipped"):
+                assert check["passed"] is True and "real AWS" in check["message"]
+                continue
+            assert check["passed"] is False, (step["id"], check)
+            assert check["message"]
+
+
+def test_each_solution_makes_its_step_pass(lab_runner):
+    runner = lab_runner(LAB)
+    for step in SANDBOX_STEPS:
+        assert runner.verify(step)["passed"] is False
+        runner.solve([step])
+        result = runner.verify(step)
+        assert result["passed"] is True, result
+    assert runner.verify()["passed"] is True
+
+
+def test_solution_is_idempotent(lab_runner, endpoint):
+    runner = lab_runner(LAB)
+    runner.solve()
+    runner.solve()
+    ec2, _ = clients(endpoint)
+    assert len(ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-vpc"]}])["Vpcs"]) == 1
+    assert runner.verify()["passed"] is True
+
+
+def test_a_correct_student_build_passes(lab_runner, endpoint):
+    build(endpoint)
+    report = lab_runner(LAB).verify()
+    assert report["passed"] is True, report
+
+
+@pytest.mark.parametrize("knob, step, check, words", [
+    ({"azs": ("us-east-1a",)}, "network", "subnets", "another AZ"),
+    ({"azs": ("us-east-1a",)}, "asg", "zones", "at least 2 AZs"),
+    ({"min_size": 1, "desired": 1}, "asg", "sizes", "MinSize is 1"),
+    ({"max_size": 4}, "asg", "sizes", "MaxSize is 4"),
+    ({"grace": 0}, "asg", "grace-period", "grace period"),
+    ({"tokens": "optional"}, "launch-template", "imdsv2", "HttpTokens=required"),
+    ({"tokens": None}, "launch-template", "imdsv2", "HttpTokens=required"),
+    ({"itype": "t3.micro"}, "launch-template", "instance-type", "t3.micro"),
+    ({"itype": "t2.large"}, "launch-template", "instance-type", "t2.large"),
+    ({"itype": "c5.large"}, "launch-template", "instance-type", "c5.large"),
+    ({"user_data": False}, "launch-template", "user-data", "UserData"),
+    ({"target": 90.0}, "scaling-policy", "target", "90"),
+    ({"target": 30.0}, "scaling-policy", "target", "30"),
+    ({"policy": False}, "scaling-policy", "policy", "put-scaling-policy"),
+])
+def test_wrong_configuration_fails_its_step(lab_runner, endpoint, knob, step, check, words):
+    build(endpoint, **knob)
+    report = lab_runner(LAB).verify()
+    checks = checks_of(report, step)
+    assert checks[check]["passed"] is False
+    assert words in checks[check]["message"]
+    assert report["passed"] is False
+    # the other steps are judged on their own requirements only
+    untouched = {"network", "launch-template", "asg", "scaling-policy"} - {step}
+    if "azs" not in knob and "policy" not in knob:
+        assert all(s["passed"] for s in report["steps"] if s["id"] in untouched), report
+
+
+def test_desired_outside_bounds_fails(lab_runner, endpoint):
+    build(endpoint, min_size=2, max_size=6, desired=8)  # moto accepts it; the check must not
+    assert checks_of(lab_runner(LAB).verify("asg"), "asg")["sizes"]["passed"] is False
+
+
+def test_group_from_another_template_fails(lab_runner, endpoint):
+    build(endpoint)
+    ec2, asg = clients(endpoint)
+    ec2.create_launch_template(LaunchTemplateName="other-lt", LaunchTemplateData={"InstanceType": "c7g.large"})
+    asg.update_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg",
+                                  LaunchTemplate={"LaunchTemplateName": "other-lt"})
+    check = checks_of(lab_runner(LAB).verify("asg"), "asg")["exists"]
+    assert check["passed"] is False and "streamcloud-web-lt" in check["message"]
+
+
+def test_fixed_version_must_become_default(lab_runner, endpoint):
+    build(endpoint, itype="t3.micro")
+    ec2, _ = clients(endpoint)
+    ec2.create_launch_template_version(LaunchTemplateName="streamcloud-web-lt", SourceVersion="1",
+                                       LaunchTemplateData={"InstanceType": "m7g.large"})
+    assert checks_of(lab_runner(LAB).verify("launch-template"), "launch-template")["instance-type"]["passed"] is False
+    ec2.modify_launch_template(LaunchTemplateName="streamcloud-web-lt", DefaultVersion="2")
+    assert checks_of(lab_runner(LAB).verify("launch-template"), "launch-template")["instance-type"]["passed"] is True
+
+
+def test_korean_messages(lab_runner):
+    report = lab_runner(LAB, lang="ko").verify("network")
+    assert "VPC" in report["steps"][0]["checks"][0]["message"]
+    assert "만드십시오" in report["steps"][0]["checks"][0]["message"]
+
+
+def test_solution_never_adopts_the_students_template(lab_runner, endpoint):
+    build(endpoint, itype="t3.micro")
+    with pytest.raises(LabSolveConflict, match="not created by the tutor"):
+        lab_runner(LAB).solve(["launch-template"])
+
+
+def test_solution_creates_its_own_vpc_beside_the_students(lab_runner, endpoint):
+    ec2, _ = clients(endpoint)
+    ec2.create_vpc(CidrBlock="10.9.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "streamcloud-vpc"}]}])
+    lab_runner(LAB).solve(["network"])
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-vpc"]}])["Vpcs"]
+    assert len(vpcs) == 2
+
+
+def test_cleanup_deletes_lab_resources_only(lab_runner, endpoint):
+    build(endpoint)
+    ec2, asg = clients(endpoint)
+    keep_vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "my-other-vpc"}]}])["Vpc"]["VpcId"]
+    ec2.create_launch_template(LaunchTemplateName="keep-me", LaunchTemplateData={"InstanceType": "t3.micro"})
+    removed = lab_runner(LAB).cleanup()
+    kinds = {r["type"] for r in removed if r["deleted"]}
+    assert {"autoscaling-group", "launch-template", "subnet", "vpc"} <= kinds
+    assert asg.describe_auto_scaling_groups(AutoScalingGroupNames=["streamcloud-web-asg"])["AutoScalingGroups"] == []
+    names = [t["LaunchTemplateName"] for t in ec2.describe_launch_templates()["LaunchTemplates"]]
+    assert names == ["keep-me"]
+    vpc_ids = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
+    assert keep_vpc in vpc_ids
+    assert lab_runner(LAB).verify()["passed"] is False
+
+
+def test_placement_group_step_is_real_aws_only(lab_runner):
+    runner = lab_runner(LAB)
+    assert runner.skipped_steps() == ["placement-group"]
+    report = runner.verify("placement-group")
+    assert report["steps"] == [] and report["real_aws_only"] == ["placement-group"]
+    assert "placement-group" not in runner.solve()

@@ -1,0 +1,1 @@
+"""The Textual front end: one screen per module, styles in `.tcss` files beside them."""

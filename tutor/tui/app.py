@@ -1,0 +1,127 @@
+"""The Textual app: holds the services (catalog, store, sandbox) and routes between screens.
+
+Services are passed to the constructor so tests build the app with a temporary store and a
+test endpoint. The home screen imports neither boto3 nor moto: labs import them when opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from tutor import sandbox
+from tutor.content.check import check_catalog
+from tutor.content.loader import Catalog, load_catalog
+from tutor.errors import TutorError
+from tutor.store import Store
+from tutor.tui.i18n import tr
+
+
+class TutorApp(App):
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("l", "toggle_language", "한국어/English"),
+    ]
+
+    lang: reactive[str] = reactive("ko")
+    #: What the lab screen shows about the sandbox: "starting", "on", "off", "failed", "endpoint".
+    sandbox_state: reactive[str] = reactive("off")
+    sandbox_detail: reactive[str] = reactive("")
+
+    def __init__(self, store: Store, catalog: Catalog | None = None, *, lang: str | None = None,
+                 endpoint_url: str | None = None, start_sandbox: bool = True,
+                 start: dict[str, Any] | None = None):
+        super().__init__()
+        self.store = store
+        self.catalog = catalog if catalog is not None else load_catalog()
+        self.endpoint_url = endpoint_url
+        self.start_sandbox = start_sandbox and endpoint_url is None
+        self.start_request = start
+        self._started_sandbox = False
+        self.set_reactive(TutorApp.lang, lang or store.get_setting("lang", "ko") or "ko")
+
+    def on_mount(self) -> None:
+        from tutor.tui.home import HomeScreen  # noqa: PLC0415
+
+        self.title = tr("app.title", self.lang)
+        self.sub_title = tr("app.subtitle", self.lang)
+        self.push_screen(HomeScreen())
+        problems = check_catalog(self.catalog)
+        if problems:
+            self.notify(tr("content_problems", self.lang, n=len(problems)), severity="warning", timeout=8)
+        if self.endpoint_url:
+            self.sandbox_state, self.sandbox_detail = "endpoint", self.endpoint_url
+        elif self.start_sandbox:
+            self.ensure_sandbox()
+        if self.start_request and self.start_request.get("screen") == "quiz":
+            from tutor.tui.quiz import QuizScreen  # noqa: PLC0415
+
+            req = self.start_request
+            self.push_screen(QuizScreen(day=req.get("day"), task=req.get("task"),
+                                        count=req.get("count"), seed=req.get("seed")))
+
+    # sandbox ----------------------------------------------------------------------------
+    def lab_endpoint(self) -> str | None:
+        """The endpoint labs use: the explicit one, else the running sandbox, else None."""
+        if self.endpoint_url:
+            return self.endpoint_url
+        current = sandbox.status()
+        return current.endpoint if current.running else None
+
+    @work(thread=True, exclusive=True, group="sandbox", exit_on_error=False, name="start-sandbox")
+    def ensure_sandbox(self) -> None:
+        current = sandbox.status()
+        if current.running:
+            self.call_from_thread(self._sandbox_ready, current.endpoint, False)
+            return
+        self.call_from_thread(setattr, self, "sandbox_state", "starting")
+        started = sandbox.start()
+        self.call_from_thread(self._sandbox_ready, started.endpoint, True)
+
+    def _sandbox_ready(self, endpoint: str, started_here: bool) -> None:
+        self._started_sandbox = self._started_sandbox or started_here
+        self.sandbox_state, self.sandbox_detail = "on", endpoint
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # One place turns every failed worker into a message the student can act on.
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = error.message if isinstance(error, TutorError) else f"{type(error).__name__}: {error}"
+        if event.worker.group == "sandbox":
+            self.sandbox_state, self.sandbox_detail = "failed", text
+        self.notify(text, title=tr("error", self.lang), severity="error", timeout=10)
+
+    # actions ----------------------------------------------------------------------------
+    def action_toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "ko" else "ko"
+        self.store.set_setting("lang", self.lang)
+
+    def watch_lang(self, lang: str) -> None:
+        self.title = tr("app.title", lang)
+        self.sub_title = tr("app.subtitle", lang)
+
+    def action_help(self) -> None:
+        from tutor.tui.help import HelpScreen  # noqa: PLC0415
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_unmount(self) -> None:
+        # The sandbox keeps its state in a recording, so stopping the one we started loses nothing.
+        if self._started_sandbox:
+            sandbox.stop()
+        self.store.close()
+
+
+def run_app(db: str | None = None, lang: str | None = None, start: dict[str, Any] | None = None) -> int:
+    store = Store(db)
+    app = TutorApp(store, lang=lang, start=start)
+    app.run()
+    return 0

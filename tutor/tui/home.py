@@ -1,0 +1,132 @@
+"""Home: the five days (and the extra topics) with lesson, quiz and lab status.
+
+Must not import boto3 or moto (a test proves it): nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tutor.content.models import DAYS
+from tutor.tui.i18n import topic, tr
+
+
+class HomeScreen(Screen):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("enter,r", "lesson", "Lesson"),
+        Binding("z", "quiz", "Quiz"),
+        Binding("b", "lab", "Lab"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
+            yield Static(id="accuracy")
+            yield Static(id="sandbox")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", lambda _: self.refresh_view(), init=False)
+        self.watch(self.app, "sandbox_state", lambda _: self.show_sandbox(), init=False)
+        self.refresh_view()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    def selected_day(self) -> str:
+        table = self.query_one(DataTable)
+        return DAYS[table.cursor_row] if 0 <= table.cursor_row < len(DAYS) else "1"
+
+    def refresh_view(self) -> None:
+        app, lang = self.app, self.lang
+        catalog, store = app.catalog, app.store
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        for key, width in (("day", 6), ("topic", 26), ("lesson", 8), ("quiz", 16), ("lab", 22)):
+            table.add_column(tr(key, lang), width=width)
+        reads = store.lessons_read()
+        answers = store.accuracy_by_day(catalog)
+        for day in DAYS:
+            lesson = catalog.lesson(day, lang)
+            lesson_cell = (tr("read", lang) if day in reads else "·") if lesson else tr("none", lang)
+            total = len(catalog.questions_for(day=day))
+            done, right = answers.get(day, (0, 0))
+            quiz_cell = f"{right}/{done} ({total})" if total else tr("none", lang)
+            labs = [lab for lab in catalog.labs.values() if lab.day == day]
+            lab_cell = tr("none", lang)
+            if labs:
+                parts = []
+                for lab in labs:
+                    status = store.lab_status(lab.id)
+                    passed = sum(1 for s in lab.steps if status.get(s.id, {}).get("passed"))
+                    parts.append(f"{lab.id} {passed}/{len(lab.steps)}")
+                lab_cell = ", ".join(parts)
+            label = day if day == "extra" else f"{day}"
+            table.add_row(label, topic(day, lang), lesson_cell, quiz_cell, lab_cell, key=day)
+        if 0 <= row < len(DAYS):
+            table.move_cursor(row=row)
+        self.show_accuracy()
+        self.show_sandbox()
+
+    def show_accuracy(self) -> None:
+        lang, acc = self.lang, self.app.store.accuracy()
+        if not acc["answered"]:
+            text = f"{tr('accuracy', lang)}: {tr('no_answers', lang)}"
+        else:
+            parts = [f"{tr('domain', lang)} {d}: {v['accuracy']}% ({v['correct']}/{v['answered']})"
+                     for d, v in acc["by_domain"].items()]
+            text = f"{tr('accuracy', lang)}: " + "   ".join(parts)
+        self.query_one("#accuracy", Static).update(text)
+
+    def show_sandbox(self) -> None:
+        app, lang = self.app, self.lang
+        state = app.sandbox_state
+        if state == "on" or state == "endpoint":
+            text = tr("sandbox.on", lang, endpoint=app.sandbox_detail)
+        elif state == "starting":
+            text = tr("sandbox.starting", lang)
+        elif state == "failed":
+            text = tr("sandbox.failed", lang, reason=app.sandbox_detail)
+        else:
+            text = tr("sandbox.off", lang)
+        self.query_one("#sandbox", Static).update(text)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_lesson()
+
+    def action_lesson(self) -> None:
+        from tutor.tui.lesson import LessonScreen
+
+        day = self.selected_day()
+        if self.app.catalog.lesson(day, self.lang) is None:
+            self.notify(tr("no_lesson", self.lang))
+            return
+        self.app.push_screen(LessonScreen(day))
+
+    def action_quiz(self) -> None:
+        from tutor.tui.quiz import QuizScreen
+
+        self.app.push_screen(QuizScreen(day=self.selected_day()))
+
+    def action_lab(self) -> None:
+        from tutor.tui.lab import LabScreen
+
+        day = self.selected_day()
+        labs = [lab for lab in self.app.catalog.labs.values() if lab.day == day]
+        if not labs:
+            self.notify(tr("no_lab", self.lang))
+            return
+        self.app.push_screen(LabScreen(labs[0].id))

@@ -1,0 +1,82 @@
+"""Interface strings of the TUI in Korean and English (content carries its own languages)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (en, ko)
+    "app.title": ("SAA-C03 Week 2 Tutor", "SAA-C03 2주차 튜터"),
+    "app.subtitle": ("Resilient and high-performing architectures", "복원력 있는 고성능 아키텍처"),
+    "day": ("Day", "일차"),
+    "topic": ("Topic", "주제"),
+    "lesson": ("Lesson", "레슨"),
+    "quiz": ("Quiz", "퀴즈"),
+    "lab": ("Lab", "실습"),
+    "read": ("read", "읽음"),
+    "unread": ("-", "-"),
+    "none": ("none", "없음"),
+    "quit": ("Quit", "종료"),
+    "help": ("Help", "도움말"),
+    "back": ("Back", "뒤로"),
+    "language": ("한국어", "English"),
+    "open_lesson": ("Lesson", "레슨"),
+    "open_quiz": ("Quiz", "퀴즈"),
+    "open_lab": ("Lab", "실습"),
+    "accuracy": ("Accuracy", "정답률"),
+    "domain": ("Domain", "도메인"),
+    "no_answers": ("no answers yet", "아직 답변 없음"),
+    "sandbox.starting": ("Sandbox: starting ...", "샌드박스: 시작 중 ..."),
+    "sandbox.off": ("Sandbox: not running", "샌드박스: 실행 중 아님"),
+    "sandbox.on": ("Sandbox: {endpoint}", "샌드박스: {endpoint}"),
+    "sandbox.failed": ("Sandbox failed: {reason}", "샌드박스 실패: {reason}"),
+    "submit": ("Submit", "제출"),
+    "next": ("Next", "다음"),
+    "correct": ("Correct", "정답"),
+    "wrong": ("Wrong", "오답"),
+    "choose_n": ("Choose {n}.", "{n}개를 선택하십시오."),
+    "choose_one": ("Choose one.", "하나를 선택하십시오."),
+    "pick_first": ("Select an answer first (space or enter).", "먼저 답을 선택하십시오(스페이스 또는 엔터)."),
+    "pick_n": ("Select exactly {n} options.", "정확히 {n}개를 선택하십시오."),
+    "quiz.done": ("Quiz finished: {correct}/{total} ({pct} %), estimated scaled score {scaled}",
+                  "퀴즈 완료: {correct}/{total} ({pct}%), 추정 환산 점수 {scaled}"),
+    "quiz.empty": ("No questions for this selection yet.", "이 선택에 해당하는 문항이 아직 없습니다."),
+    "references": ("References", "참고 문서"),
+    "your_answer": ("Your answer", "내 답"),
+    "check": ("Check", "검사"),
+    "check_all": ("Check all", "모두 검사"),
+    "solve": ("Solve", "풀이 실행"),
+    "copy": ("Copy command", "명령 복사"),
+    "copied": ("Commands copied to the clipboard.", "명령을 클립보드에 복사했습니다."),
+    "checking": ("Checking {step} ...", "{step} 검사 중 ..."),
+    "solving": ("Running the solution of {step} ...", "{step} 풀이 실행 중 ..."),
+    "real_only": ("Real AWS only: skipped on the sandbox.", "실제 AWS 전용: 샌드박스에서는 건너뜁니다."),
+    "not_checked": ("not checked yet", "아직 검사하지 않음"),
+    "passed": ("passed", "통과"),
+    "failed": ("failed", "실패"),
+    "commands": ("Commands", "명령"),
+    "env_hint": ("Point your aws CLI at the sandbox:", "aws CLI가 샌드박스를 가리키게 하십시오:"),
+    "read_about": ("Read about this", "관련 레슨 읽기"),
+    "no_lesson": ("No lesson for this day yet.", "이 날의 레슨이 아직 없습니다."),
+    "no_lab": ("No lab for this day yet.", "이 날의 실습이 아직 없습니다."),
+    "error": ("Error", "오류"),
+    "content_problems": ("{n} content problem(s): run `tutor content check`", "콘텐츠 문제 {n}건: `tutor content check`를 실행하십시오"),
+}
+
+DAY_TOPICS = {
+    "1": ("EC2 & Auto Scaling", "EC2 & Auto Scaling"),
+    "2": ("Serverless & containers", "서버리스 & 컨테이너"),
+    "3": ("Storage optimisation", "스토리지 최적화"),
+    "4": ("Database performance", "데이터베이스 성능"),
+    "5": ("Network & CDN", "네트워크 & CDN"),
+    "extra": ("Resilience & ingestion", "복원력 & 데이터 수집"),
+}
+
+
+def tr(key: str, lang: str, **kwargs: object) -> str:
+    en, ko = STRINGS[key]
+    text = ko if lang == "ko" else en
+    return text.format(**kwargs) if kwargs else text
+
+
+def topic(day: str, lang: str) -> str:
+    en, ko = DAY_TOPICS[day]
+    return ko if lang == "ko" else en

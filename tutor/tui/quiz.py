@@ -1,0 +1,194 @@
+"""Practice quiz: one question at a time, immediate feedback with every option explained."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Markdown, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from tutor.quiz.engine import DEFAULT_COUNT, Attempt, display_order, draw, report
+from tutor.tui.i18n import tr
+
+LETTERS = "ABCDEF"
+
+
+class QuizScreen(Screen):
+    CSS_PATH = "quiz.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("s", "submit", "Submit"),
+        Binding("n", "next", "Next"),
+        Binding("r", "read", "Lesson"),
+    ]
+
+    def __init__(self, day: str | None = None, task: str | None = None, count: int | None = None,
+                 seed: int | None = None, mode: str = "practice"):
+        super().__init__()
+        self.quiz_day, self.quiz_task, self.quiz_mode, self.seed = day, task, mode, seed
+        pool = self.app_catalog_questions(day, task)
+        self.questions = draw(pool, count or DEFAULT_COUNT, seed)
+        self.attempts: list[Attempt] = []
+        self.index = 0
+        self.submitted = False
+        self.session_id: str | None = None
+        self.shown_at = time.monotonic()
+
+    @staticmethod
+    def app_catalog_questions(day, task):
+        from textual._context import active_app  # the app exists before screens are built
+
+        return active_app.get().catalog.questions_for(day=day, task=task)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="quiz"):
+            yield Static(id="progress", classes="muted")
+            yield Markdown(id="stem")
+            yield Static(id="hint", classes="muted")
+            yield SelectionList(id="choices")
+            with Horizontal(id="buttons"):
+                yield Button(id="submit", variant="primary")
+                yield Button(id="next")
+            yield Markdown(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", lambda _: self.render_question(keep_selection=True), init=False)
+        if not self.questions:
+            self.query_one("#stem", Markdown).update(f"**{tr('quiz.empty', self.app.lang)}**")
+            for widget in ("#choices", "#buttons"):
+                self.query_one(widget).display = False
+            return
+        self.session_id = self.app.store.start_session(self.quiz_mode, {"day": self.quiz_day, "task": self.quiz_task, "seed": self.seed})
+        self.render_question()
+
+    @property
+    def question(self):
+        return self.questions[self.index]
+
+    def render_question(self, keep_selection: bool = False) -> None:
+        if not self.questions or self.index >= len(self.questions):
+            return
+        lang, q = self.app.lang, self.question
+        choices = display_order(q, self.seed)
+        selected = set(self.query_one(SelectionList).selected) if keep_selection else set()
+        self.query_one("#progress", Static).update(
+            f"{self.index + 1}/{len(self.questions)} · {q.task} · {tr('day', lang)} {q.day} · {q.difficulty} · {', '.join(q.services)}")
+        self.query_one("#stem", Markdown).update(q.stem.get(lang))
+        self.query_one("#hint", Static).update(
+            tr("choose_n", lang, n=q.choose) if q.type == "multi" else tr("choose_one", lang))
+        options = self.query_one(SelectionList)
+        options.clear_options()
+        options.add_options([Selection(f"{LETTERS[i]}. {c.text.get(lang)}", c.key, c.key in selected)
+                             for i, c in enumerate(choices)])
+        options.disabled = self.submitted
+        self.query_one("#submit", Button).label = tr("submit", lang)
+        self.query_one("#next", Button).label = tr("next", lang)
+        self.query_one("#submit", Button).disabled = self.submitted
+        self.query_one("#next", Button).disabled = not self.submitted
+        if self.submitted:
+            self.show_feedback()
+        else:
+            self.query_one("#feedback", Markdown).update("")
+            options.focus()
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        # A single-answer question behaves like radio buttons.
+        if self.question.type == "single" and event.selection.value in event.selection_list.selected:
+            for key in list(event.selection_list.selected):
+                if key != event.selection.value:
+                    event.selection_list.deselect(key)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "submit":
+            self.action_submit()
+        elif event.button.id == "next":
+            self.action_next()
+
+    def action_submit(self) -> None:
+        if self.submitted or not self.questions or self.index >= len(self.questions):
+            return
+        lang, q = self.app.lang, self.question
+        chosen = sorted(self.query_one(SelectionList).selected)
+        if not chosen:
+            self.notify(tr("pick_first", lang), severity="warning")
+            return
+        if q.type == "multi" and len(chosen) != q.choose:
+            self.notify(tr("pick_n", lang, n=q.choose), severity="warning")
+            return
+        attempt = Attempt(q, chosen, seconds=round(time.monotonic() - self.shown_at, 1))
+        self.attempts.append(attempt)
+        self.app.store.record_answer(question_id=q.id, chosen=chosen, correct=attempt.correct,
+                                     seconds=attempt.seconds, mode=self.quiz_mode, session_id=self.session_id,
+                                     task=q.task, domain=q.domain)
+        self.submitted = True
+        self.render_question(keep_selection=True)
+        self.query_one("#next", Button).focus()
+
+    def show_feedback(self) -> None:
+        lang, q = self.app.lang, self.question
+        attempt = self.attempts[-1]
+        verdict = tr("correct", lang) if attempt.correct else tr("wrong", lang)
+        lines = [f"### {'✓' if attempt.correct else '✗'} {verdict}", ""]
+        for i, c in enumerate(display_order(q, self.seed)):
+            mark = "✓" if c.key in q.answer else "✗"
+            mine = f" ← {tr('your_answer', lang)}" if c.key in attempt.chosen else ""
+            lines.append(f"- **{mark} {LETTERS[i]}.** {c.explanation.get(lang)}{mine}")
+        lines += ["", f"**{tr('references', lang)}**", ""] + [f"- <{r}>" for r in q.references]
+        self.query_one("#feedback", Markdown).update("\n".join(lines))
+
+    def action_next(self) -> None:
+        if not self.submitted:
+            return
+        self.index += 1
+        self.submitted = False
+        self.shown_at = time.monotonic()
+        if self.index < len(self.questions):
+            self.render_question()
+            self.query_one("#quiz", VerticalScroll).scroll_home(animate=False)
+            return
+        self.finish()
+
+    def finish(self) -> None:
+        lang = self.app.lang
+        result = report(self.attempts, self.quiz_mode)
+        if self.session_id:
+            self.app.store.finish_session(self.session_id, result)
+        self.query_one("#stem", Markdown).update(
+            "## " + tr("quiz.done", lang, correct=result["correct"], total=result["total"],
+                       pct=result["score_percent"], scaled=result["scaled_score"]))
+        for widget in ("#progress", "#hint", "#choices", "#buttons"):
+            self.query_one(widget).display = False
+        lines = [f"- {'✓' if r['is_correct'] else '✗'} `{r['id']}` ({r['task']})" for r in result["questions"]]
+        self.query_one("#feedback", Markdown).update("\n".join(lines))
+
+    def action_read(self) -> None:
+        from tutor.tui.lesson import LessonScreen
+
+        if not self.questions:
+            return
+        q = self.question if self.index < len(self.questions) else self.questions[-1]
+        lesson = self.app.catalog.lesson(q.day, self.app.lang)
+        if lesson is None:
+            self.notify(tr("no_lesson", self.app.lang))
+            return
+        section = section_for(lesson, q)
+        self.app.push_screen(LessonScreen(q.day, section))
+
+
+def section_for(lesson, question) -> str | None:
+    """The lesson section a question belongs to: its explicit link, else the best tag match."""
+    if question.lesson and "#" in question.lesson:
+        return question.lesson.split("#", 1)[1]
+    services = {s.lower() for s in question.services}
+    best, score = None, 0
+    for s in lesson.meta.sections:
+        points = 2 * len(services & {x.lower() for x in s.services}) + (question.task in s.tasks)
+        if points > score:
+            best, score = s.id, points
+    return best
