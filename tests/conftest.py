@@ -86,3 +86,16 @@ def run_tutor(*args: str, input: str | None = None, env: dict | None = None, tim
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([str(VENV_BIN / "tutor"), *args], input=input, capture_output=True, text=True,
                           env=full_env, timeout=timeout, cwd=str(ROOT))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests (Textual's run_test) in a fresh event loop; no plugin needed."""
+    import asyncio
+    import inspect
+
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None

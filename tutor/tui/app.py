@@ -89,7 +89,10 @@ class TutorApp(App):
         self.sandbox_state, self.sandbox_detail = "on", endpoint
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # One place turns every failed worker into a message the student can act on.
+        self.report_worker(event)
+
+    def report_worker(self, event: Worker.StateChanged) -> None:
+        """One place turns every failed worker (the app's or a screen's) into a notification."""
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error

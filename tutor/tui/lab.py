@@ -181,6 +181,12 @@ class LabScreen(Screen):
         report = runner.verify(step_id)
         app.call_from_thread(self.record, report, backend.kind)
 
+    def on_worker_state_changed(self, event) -> None:
+        # StateChanged does not bubble: hand failures to the app's single error handler.
+        if event.state.name == "ERROR":
+            self.query_one("#status", Static).update(tr("error", self.app.lang))
+        self.app.report_worker(event)
+
     def record(self, report: dict[str, Any], backend_kind: str) -> None:
         self.app.store.record_lab_checks(self.lab_id, report["steps"], backend_kind)
         self.last = self.app.store.lab_status(self.lab_id)

@@ -1,0 +1,81 @@
+"""The sandbox as a student uses it: a moto server that outlives commands and keeps its state."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from conftest import run_tutor
+from tutor import sandbox
+
+
+@pytest.fixture
+def port():
+    return sandbox.free_port()
+
+
+def ec2(endpoint):
+    return boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1")
+
+
+def test_start_status_restart_keeps_state_reset_stop(port):
+    try:
+        status = sandbox.start(port)
+        assert status.running and status.endpoint == f"http://127.0.0.1:{port}"
+        assert sandbox.start(port).pid == status.pid  # starting twice returns the running one
+        vpc = ec2(status.endpoint).create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2(status.endpoint).create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24",
+                                                    AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+        assert sandbox.stop() is True
+        assert sandbox.status().running is False
+        again = sandbox.start(port)
+        client = ec2(again.endpoint)
+        assert vpc in [v["VpcId"] for v in client.describe_vpcs()["Vpcs"]]
+        restored = client.describe_subnets(SubnetIds=[subnet])["Subnets"][0]
+        assert restored["VpcId"] == vpc and restored["AvailabilityZone"] == "us-east-1b"
+        sandbox.reset()
+        assert vpc not in [v["VpcId"] for v in client.describe_vpcs()["Vpcs"]]
+    finally:
+        sandbox.stop()
+    assert sandbox.stop() is False
+
+
+def test_port_in_use_is_environment_failure(port):
+    import socket
+
+    from tutor.errors import EnvironmentFailure
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        with pytest.raises(EnvironmentFailure, match="in use"):
+            sandbox.start(port)
+
+
+def test_cli_status_prints_env_lines(port):
+    try:
+        started = run_tutor("sandbox", "start", "--port", str(port), "--json")
+        assert started.returncode == 0, started.stderr
+        status = run_tutor("sandbox", "status", "--json")
+        data = json.loads(status.stdout)
+        assert data["running"] is True
+        assert f"export AWS_ENDPOINT_URL=http://127.0.0.1:{port}" in data["env"]
+        human = run_tutor("sandbox", "status")
+        assert "export AWS_DEFAULT_REGION=us-east-1" in human.stdout
+        verify = run_tutor("lab", "verify", "ec2-asg", "--json")  # uses the running sandbox
+        assert verify.returncode == 1
+        assert json.loads(verify.stdout)["backend"] == {"kind": "sandbox", "endpoint": f"http://127.0.0.1:{port}",
+                                                        "temporary": False}
+    finally:
+        run_tutor("sandbox", "stop")
+
+
+def test_lab_command_starts_a_temporary_sandbox():
+    done = run_tutor("lab", "verify", "ec2-asg", "--json")
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["backend"]["temporary"] is True and report["passed"] is False
+    assert "started an empty one" in done.stderr
+    assert sandbox.status().running is False
