@@ -56,7 +56,7 @@ class TutorApp(App):
         if problems:
             self.notify(tr("content_problems", self.lang, n=len(problems)), severity="warning", timeout=8)
         if self.endpoint_url:
-            self.sandbox_state, self.sandbox_detail = "endpoint", self.endpoint_url
+            self.sandbox_detail, self.sandbox_state = self.endpoint_url, "endpoint"
         elif self.start_sandbox:
             self.ensure_sandbox()
         if self.start_request and self.start_request.get("screen") == "quiz":
@@ -86,7 +86,8 @@ class TutorApp(App):
 
     def _sandbox_ready(self, endpoint: str, started_here: bool) -> None:
         self._started_sandbox = self._started_sandbox or started_here
-        self.sandbox_state, self.sandbox_detail = "on", endpoint
+        self.sandbox_detail = endpoint  # before the state: watchers of the state read the detail
+        self.sandbox_state = "on"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.report_worker(event)
@@ -98,7 +99,7 @@ class TutorApp(App):
         error = event.worker.error
         text = error.message if isinstance(error, TutorError) else f"{type(error).__name__}: {error}"
         if event.worker.group == "sandbox":
-            self.sandbox_state, self.sandbox_detail = "failed", text
+            self.sandbox_detail, self.sandbox_state = text, "failed"
         self.notify(text, title=tr("error", self.lang), severity="error", timeout=10)
 
     # actions ----------------------------------------------------------------------------
