@@ -83,7 +83,11 @@ def build_parser() -> Parser:
     q = sub.add_parser("quiz", parents=[common], help="practice questions (TUI, or --headless with --answers)")
     q.add_argument("--mode", default="practice", choices=("practice", "exam", "review", "due"))
     _quiz_opts(q)
-    q.add_argument("--count", type=int, help="number of questions (default 10)")
+    q.add_argument("--count", type=int, help="number of questions (default 10; exam 33)")
+    q.add_argument("--service", help="practice: only questions about this service (substring)")
+    q.add_argument("--weakest", action="store_true", help="practice: weakest task statements first")
+    q.add_argument("--minutes", type=int, help="exam: time limit (default 2 minutes a question)")
+    q.add_argument("--esl", action="store_true", help="exam: +30/130 extra time, as the ESL accommodation")
     q.add_argument("--seed", type=int, help="draw the same questions again")
     q.add_argument("--headless", action="store_true", help="no screen: read answers, print the report")
     q.add_argument("--answers", metavar="FILE", help='JSON lines {"id": ..., "answer": [keys]}; - for stdin')
@@ -135,7 +139,9 @@ def _open_tui(args: argparse.Namespace) -> int:
 
     start = None
     if args.command == "quiz":
-        start = {"screen": "quiz", "day": args.day, "task": args.task, "count": args.count, "seed": args.seed}
+        start = {"screen": "exam" if args.mode == "exam" else "quiz", "mode": args.mode, "day": args.day,
+                 "task": args.task, "count": args.count, "seed": args.seed, "minutes": args.minutes,
+                 "esl": args.esl, "service": args.service, "weakest": args.weakest}
     return run_app(db=getattr(args, "db", None), lang=getattr(args, "lang", None), start=start)
 
 

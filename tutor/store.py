@@ -53,6 +53,21 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
 
 
+@migrations()
+def m002_exams_cards_flags(db: sqlite_utils.Database) -> None:
+    db["exams"].create(
+        {
+            "id": str, "question_ids": str, "minutes": int, "started_at": str, "seed": int,
+            "answers": str, "flagged": str, "seconds": str, "current": int, "esl": int,
+            "finished_at": str, "report": str,
+        },
+        pk="id",
+    )
+    db["cards"].create({"question_id": str, "card": str, "due": str, "updated_at": str}, pk="question_id")
+    db["cards"].create_index(["due"])
+    db["flags"].create({"question_id": str, "flagged_at": str}, pk="question_id")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -89,15 +104,98 @@ class Store:
 
     def record_answer(self, *, question_id: str, chosen: Iterable[str], correct: bool,
                       seconds: float | None, mode: str, session_id: str | None,
-                      task: str, domain: int) -> None:
+                      task: str, domain: int, when: datetime | None = None) -> None:
+        """One answer, its spaced-repetition card and its flag, in one transaction."""
+        from tutor.quiz import srs  # noqa: PLC0415 - fsrs is light, but only answers need it
+
+        when = when or datetime.now(timezone.utc)
         with self.db.atomic():
             self.db["answers"].insert(
                 {
                     "question_id": question_id, "chosen": json.dumps(sorted(chosen)),
                     "correct": int(correct), "seconds": seconds, "mode": mode,
-                    "session_id": session_id, "task": task, "domain": domain, "answered_at": now(),
+                    "session_id": session_id, "task": task, "domain": domain,
+                    "answered_at": when.isoformat(timespec="seconds"),
                 }
             )
+            row = self.db.execute("select card from cards where question_id = ?", [question_id]).fetchone()
+            card = srs.review(row[0] if row else None, correct, seconds, when)
+            self.db["cards"].upsert({"question_id": question_id, "card": card.to_json(),
+                                     "due": card.due.isoformat(), "updated_at": when.isoformat()},
+                                    pk="question_id")
+            if correct:
+                self.db.execute("delete from flags where question_id = ?", [question_id])
+
+    # review queues -------------------------------------------------------------------------
+    def flag(self, question_id: str, on: bool = True) -> None:
+        with self.db.atomic():
+            if on:
+                self.db["flags"].upsert({"question_id": question_id, "flagged_at": now()}, pk="question_id")
+            else:
+                self.db.execute("delete from flags where question_id = ?", [question_id])
+
+    def last_correct(self) -> dict[str, bool]:
+        """Whether each answered question's latest answer was right, oldest latest answer first."""
+        last: dict[str, bool] = {}
+        for qid, ok in self.db.execute("select question_id, correct from answers order by id"):
+            last.pop(qid, None)  # re-inserted at the end: the order is that of the latest answer
+            last[qid] = bool(ok)
+        return last
+
+    def mistakes(self) -> list[str]:
+        """Questions answered wrong and not answered right since, then flagged ones."""
+        wrong = [qid for qid, ok in self.last_correct().items() if not ok]
+        flagged = [r[0] for r in self.db.execute("select question_id from flags order by flagged_at")]
+        return wrong + [q for q in flagged if q not in wrong]
+
+    def due(self, when: datetime | None = None) -> list[str]:
+        """Cards due at ``when`` (default now), the most overdue first."""
+        when = when or datetime.now(timezone.utc)
+        rows = self.db.execute("select question_id, due from cards order by due")
+        return [qid for qid, due in rows if datetime.fromisoformat(due) <= when]
+
+    def cards(self) -> dict[str, str]:
+        return {qid: card for qid, card in self.db.execute("select question_id, card from cards")}
+
+    def recent_answers(self, limit_per_task: int = 20) -> dict[str, list[int]]:
+        """The last answers per task (newest first), for readiness."""
+        out: dict[str, list[int]] = defaultdict(list)
+        for task, ok in self.db.execute("select task, correct from answers order by id desc"):
+            if len(out[task]) < limit_per_task:
+                out[task].append(ok)
+        return dict(out)
+
+    # exams --------------------------------------------------------------------------------
+    def save_exam(self, state: Any) -> None:
+        with self.db.atomic():
+            self.db["exams"].upsert(state.to_row(), pk="id")
+
+    def active_exam(self) -> Any | None:
+        from tutor.quiz.exam import ExamState  # noqa: PLC0415
+
+        row = next(self.db["exams"].rows_where("finished_at is null", order_by="started_at desc", limit=1), None)
+        return ExamState.from_row(row) if row else None
+
+    def finish_exam(self, exam_id: str, report: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["exams"].update(exam_id, {"finished_at": now(), "report": json.dumps(report, ensure_ascii=False)})
+
+    def exams(self) -> list[dict[str, Any]]:
+        """Every finished exam, oldest first."""
+        out = []
+        for row in self.db["exams"].rows_where("finished_at is not null", order_by="finished_at, started_at"):
+            report = json.loads(row["report"] or "{}")
+            out.append({
+                "id": row["id"], "started_at": row["started_at"], "finished_at": row["finished_at"],
+                "questions": report.get("total"), "score_percent": report.get("score_percent"),
+                "scaled_score": report.get("scaled_score"), "passed": report.get("passed"),
+                "minutes": report.get("minutes"), "by_domain": report.get("by_domain"),
+            })
+        return out
+
+    def exam_report(self, exam_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("select report from exams where id = ?", [exam_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
 
     def finish_session(self, session_id: str, report: dict[str, Any]) -> None:
         with self.db.atomic():

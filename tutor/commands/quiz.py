@@ -11,6 +11,7 @@ from tutor.commands import Output
 from tutor.content.loader import load_catalog
 from tutor.content.models import DAYS, TASKS
 from tutor.errors import ExitCode, UsageError
+from tutor.quiz import exam
 from tutor.quiz.engine import DEFAULT_COUNT, Attempt, draw, report
 from tutor.store import Store
 
@@ -51,48 +52,110 @@ def read_answers(source: str) -> dict[str, list[str]]:
     return answers
 
 
-def run_headless(args: argparse.Namespace, out: Output) -> int:
-    if args.mode != "practice":
-        raise UsageError(f"--mode {args.mode} is not available yet; use --mode practice")
-    if not args.answers:
-        raise UsageError("--headless needs --answers FILE (or - for standard input)")
+def _practice_pool(catalog, args) -> list:
+    pool = selection(catalog, args.day, args.task) if (args.day or args.task) else list(catalog.questions.values())
+    if args.service:
+        wanted = args.service.lower()
+        pool = [q for q in pool if any(wanted in s.lower() for s in q.services)]
+        if not pool:
+            raise UsageError(f"no questions about a service matching {args.service!r}")
+    return pool
+
+
+def _weakest_first(catalog, store, pool, count, seed):
+    """Questions of the weakest tasks first; inside a task, unanswered and wrong ones first."""
+    from tutor.quiz.readiness import readiness  # noqa: PLC0415
+
+    scores = readiness(catalog, store)
+    last = {}
+    for row in store.answers():
+        last[row["question_id"]] = row["correct"]
+    ordered = sorted(draw(pool, None, seed),
+                     key=lambda q: (scores[q.task]["readiness"], last.get(q.id, -1) == 1))
+    return ordered[: count or DEFAULT_COUNT]
+
+
+def build_quiz(catalog, store, args) -> tuple[list, int | None]:
+    """The questions of a quiz in the requested mode, and its time limit (exams only)."""
+    mode = args.mode
     if args.count is not None and args.count < 1:
         raise UsageError("--count must be at least 1")
+    if mode == "exam":
+        count = args.count or exam.DEFAULT_COUNT
+        questions = exam.draw_exam(list(catalog.questions.values()), count, args.seed)
+        if not questions:
+            raise UsageError("the question bank is empty")
+        return questions, exam.minutes_for(len(questions), args.minutes, args.esl)
+    if mode in ("review", "due"):
+        ids = store.mistakes() if mode == "review" else store.due()
+        questions = [catalog.questions[i] for i in ids if i in catalog.questions]
+        questions = [q for q in questions if (args.day is None or q.day == args.day) and (args.task is None or q.task == args.task)]
+        return (questions[: args.count] if args.count else questions), None
+    pool = _practice_pool(catalog, args)
+    if args.weakest:
+        return _weakest_first(catalog, store, pool, args.count, args.seed), None
+    return draw(pool, args.count or DEFAULT_COUNT, args.seed), None
+
+
+def run_headless(args: argparse.Namespace, out: Output) -> int:
+    if not args.answers:
+        raise UsageError("--headless needs --answers FILE (or - for standard input)")
+    if args.day is not None and args.day not in DAYS:
+        raise UsageError(f"--day must be one of {', '.join(DAYS)}, not {args.day!r}")
+    if args.task is not None and args.task not in TASKS:
+        raise UsageError(f"--task must be one of {', '.join(TASKS)}, not {args.task!r}")
     catalog = load_catalog()
-    pool = selection(catalog, args.day, args.task)
-    drawn = draw(pool, args.count or DEFAULT_COUNT, args.seed)
-    given = read_answers(args.answers)
-    attempts = []
-    for q in drawn:
-        chosen = given.get(q.id, [])
-        keys = {c.key for c in q.choices}
-        bad = [k for k in chosen if k not in keys]
-        if bad:
-            raise UsageError(f"answer for {q.id} names keys that are not options: {', '.join(bad)}")
-        attempts.append(Attempt(q, chosen))
-    result = report(attempts, args.mode)
     store = Store(args.db)
     try:
-        session = store.start_session(args.mode, {"day": args.day, "task": args.task, "count": args.count,
-                                                  "seed": args.seed, "headless": True})
-        for a in attempts:
-            if a.answered:
-                store.record_answer(question_id=a.question.id, chosen=a.chosen, correct=a.correct,
-                                    seconds=None, mode=args.mode, session_id=session,
-                                    task=a.question.task, domain=a.question.domain)
-        store.finish_session(session, result)
+        questions, minutes = build_quiz(catalog, store, args)
+        given = read_answers(args.answers)
+        attempts = []
+        for q in questions:
+            chosen = given.get(q.id, [])
+            keys = {c.key for c in q.choices}
+            bad = [k for k in chosen if k not in keys]
+            if bad:
+                raise UsageError(f"answer for {q.id} names keys that are not options: {', '.join(bad)}")
+            attempts.append(Attempt(q, chosen))
+        result = report(attempts, args.mode, minutes)
+        _record(store, args, attempts, result, minutes)
     finally:
         store.close()
 
     def human() -> str:
+        if not result["questions"]:
+            return out.t(f"No questions in the {args.mode} queue.", f"{args.mode} 대기열에 문항이 없습니다.")
         lines = [f"{'O' if r['is_correct'] else 'X'} {r['id']} ({r['task']}): "
                  f"{','.join(r['answer']) or '-'} / {','.join(r['correct'])}" for r in result["questions"]]
         lines.append(out.t(f"Score: {result['correct']}/{result['total']} ({result['score_percent']} %), estimated scaled score {result['scaled_score']}",
                            f"점수: {result['correct']}/{result['total']} ({result['score_percent']}%), 추정 환산 점수 {result['scaled_score']}"))
+        if args.mode == "exam":
+            lines.append(out.t("PASSED (720 or more, estimated)" if result["passed"] else "NOT PASSED (under 720, estimated)",
+                               "합격(추정 720점 이상)" if result["passed"] else "불합격(추정 720점 미만)"))
         return "\n".join(lines)
 
     out.emit(result, human)
-    return ExitCode.OK  # practice reports its score; it does not pass or fail
+    if args.mode == "exam":
+        return ExitCode.OK if result["passed"] else ExitCode.FAILED
+    return ExitCode.OK  # practice and review report a score; they do not pass or fail
+
+
+def _record(store: Store, args, attempts, result, minutes) -> None:
+    session = store.start_session(args.mode, {"day": args.day, "task": args.task, "count": args.count,
+                                              "seed": args.seed, "headless": True})
+    for a in attempts:
+        # In an exam an unanswered question is wrong (as on the real exam) and joins the mistakes.
+        if a.answered or args.mode == "exam":
+            store.record_answer(question_id=a.question.id, chosen=a.chosen, correct=a.correct,
+                                seconds=None, mode=args.mode, session_id=session,
+                                task=a.question.task, domain=a.question.domain)
+    store.finish_session(session, result)
+    if args.mode == "exam":
+        state = exam.ExamState(id=session, question_ids=[a.question.id for a in attempts], minutes=minutes or 0,
+                               started_at=exam.utcnow(), seed=args.seed, esl=args.esl,
+                               answers={a.question.id: a.chosen for a in attempts if a.chosen})
+        store.save_exam(state)
+        store.finish_exam(session, result)
 
 
 def export(args: argparse.Namespace, out: Output) -> int:
@@ -118,10 +181,20 @@ def progress(args: argparse.Namespace, out: Output) -> int:
         acc = store.accuracy()
         reads = store.lessons_read()
         labs = {lab_id: store.lab_status(lab_id) for lab_id in catalog.labs}
+        from tutor.quiz.readiness import readiness  # noqa: PLC0415
+
+        ready = readiness(catalog, store)
+        due = len(store.due())
+        mistakes = len(store.mistakes())
+        exams = store.exams()
     finally:
         store.close()
     data = {
         **acc,
+        "readiness": ready,
+        "due": due,
+        "mistakes": mistakes,
+        "exams": exams,
         "questions_in_bank": len(catalog.questions),
         "lessons_read": sorted(reads),
         "labs": {lab_id: {"steps_passed": sorted(s for s, r in st.items() if r["passed"]),
@@ -135,6 +208,11 @@ def progress(args: argparse.Namespace, out: Output) -> int:
         for d, v in acc["by_domain"].items():
             lines.append(out.t(f"  domain {d}: {v['correct']}/{v['answered']} ({v['accuracy']} %)",
                                f"  도메인 {d}: {v['correct']}/{v['answered']} ({v['accuracy']}%)"))
+        lines.append(out.t(f"  due today: {due}   mistakes to review: {mistakes}", f"  오늘 복습할 카드: {due}   오답 복습: {mistakes}"))
+        for task, r in ready.items():
+            lines.append(f"  {task}: {out.t('readiness', '준비도')} {r['readiness']} %" + (f"  ({r['recommendation']})" if r["recommendation"] else ""))
+        for e in exams[-5:]:
+            lines.append(out.t(f"  exam {e['finished_at']}: {e['score_percent']} % -> {e['scaled_score']}", f"  모의고사 {e['finished_at']}: {e['score_percent']}% -> {e['scaled_score']}"))
         for lab_id, v in data["labs"].items():
             lines.append(out.t(f"  lab {lab_id}: {len(v['steps_passed'])}/{v['steps']} steps passed",
                                f"  실습 {lab_id}: {v['steps']}단계 중 {len(v['steps_passed'])}단계 통과"))
