@@ -59,10 +59,24 @@ class TutorApp(App):
             self.sandbox_detail, self.sandbox_state = self.endpoint_url, "endpoint"
         elif self.start_sandbox:
             self.ensure_sandbox()
-        if self.start_request and self.start_request.get("screen") == "quiz":
-            from tutor.tui.quiz import QuizScreen  # noqa: PLC0415
+        if self.start_request:
+            self.open_requested(self.start_request)
 
-            req = self.start_request
+    def open_requested(self, req: dict[str, Any]) -> None:
+        """`tutor quiz ...` without --headless opens the app on that quiz."""
+        from tutor.tui.exam import ExamScreen, start_exam  # noqa: PLC0415
+        from tutor.tui.quiz import QuizScreen  # noqa: PLC0415
+
+        mode = req.get("mode") or "practice"
+        if mode == "exam":
+            state = self.store.active_exam() or start_exam(self, req.get("count"), req.get("seed"),
+                                                            req.get("minutes"), bool(req.get("esl")))
+            self.push_screen(ExamScreen(state))
+        elif mode in ("review", "due"):
+            ids = self.store.mistakes() if mode == "review" else self.store.due()
+            self.push_screen(QuizScreen(mode=mode, count=req.get("count"),
+                                        questions=[self.catalog.questions[i] for i in ids if i in self.catalog.questions]))
+        else:
             self.push_screen(QuizScreen(day=req.get("day"), task=req.get("task"),
                                         count=req.get("count"), seed=req.get("seed")))
 

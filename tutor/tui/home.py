@@ -21,6 +21,10 @@ class HomeScreen(Screen):
         Binding("enter,r", "lesson", "Lesson"),
         Binding("z", "quiz", "Quiz"),
         Binding("b", "lab", "Lab"),
+        Binding("e", "exam", "Exam"),
+        Binding("m", "mistakes", "Mistakes"),
+        Binding("d", "due", "Due today"),
+        Binding("p", "progress", "Progress"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -29,6 +33,7 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
             yield Static(id="accuracy")
+            yield Static(id="queues")
             yield Static(id="sandbox")
         yield Footer()
 
@@ -90,6 +95,13 @@ class HomeScreen(Screen):
                      for d, v in acc["by_domain"].items()]
             text = f"{tr('accuracy', lang)}: " + "   ".join(parts)
         self.query_one("#accuracy", Static).update(text)
+        store = self.app.store
+        queues = [tr("due_today", lang, n=len(store.due())), tr("mistakes_n", lang, n=len(store.mistakes()))]
+        active = store.active_exam()
+        if active is not None:
+            left = int(active.remaining())
+            queues.append(tr("exam_active", lang, left=f"{left // 60}:{left % 60:02d}"))
+        self.query_one("#queues", Static).update("   ".join(queues))
 
     def show_sandbox(self) -> None:
         app, lang = self.app, self.lang
@@ -120,6 +132,29 @@ class HomeScreen(Screen):
         from tutor.tui.quiz import QuizScreen
 
         self.app.push_screen(QuizScreen(day=self.selected_day()))
+
+    def action_exam(self) -> None:
+        from tutor.tui.exam import ExamScreen, start_exam
+
+        state = self.app.store.active_exam() or start_exam(self.app)
+        self.app.push_screen(ExamScreen(state))
+
+    def _queue(self, mode: str, ids: list[str]) -> None:
+        from tutor.tui.quiz import QuizScreen
+
+        questions = [self.app.catalog.questions[i] for i in ids if i in self.app.catalog.questions]
+        self.app.push_screen(QuizScreen(mode=mode, questions=questions))
+
+    def action_mistakes(self) -> None:
+        self._queue("review", self.app.store.mistakes())
+
+    def action_due(self) -> None:
+        self._queue("due", self.app.store.due())
+
+    def action_progress(self) -> None:
+        from tutor.tui.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen())
 
     def action_lab(self) -> None:
         from tutor.tui.lab import LabScreen

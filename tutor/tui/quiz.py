@@ -24,14 +24,17 @@ class QuizScreen(Screen):
         Binding("s", "submit", "Submit"),
         Binding("n", "next", "Next"),
         Binding("r", "read", "Lesson"),
+        Binding("f", "flag", "Flag"),
     ]
 
     def __init__(self, day: str | None = None, task: str | None = None, count: int | None = None,
-                 seed: int | None = None, mode: str = "practice"):
+                 seed: int | None = None, mode: str = "practice", questions: list | None = None):
         super().__init__()
         self.quiz_day, self.quiz_task, self.quiz_mode, self.seed = day, task, mode, seed
-        pool = self.app_catalog_questions(day, task)
-        self.questions = draw(pool, count or DEFAULT_COUNT, seed)
+        if questions is not None:  # a queue (mistakes, due today) in its own order
+            self.questions = questions[:count] if count else questions
+        else:
+            self.questions = draw(self.app_catalog_questions(day, task), count or DEFAULT_COUNT, seed)
         self.attempts: list[Attempt] = []
         self.index = 0
         self.submitted = False
@@ -60,7 +63,8 @@ class QuizScreen(Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "lang", lambda _: self.render_question(keep_selection=True), init=False)
         if not self.questions:
-            self.query_one("#stem", Markdown).update(f"**{tr('quiz.empty', self.app.lang)}**")
+            empty = "queue_empty" if self.quiz_mode in ("review", "due") else "quiz.empty"
+            self.query_one("#stem", Markdown).update(f"**{tr(empty, self.app.lang)}**")
             for widget in ("#choices", "#buttons"):
                 self.query_one(widget).display = False
             return
@@ -166,6 +170,12 @@ class QuizScreen(Screen):
             self.query_one(widget).display = False
         lines = [f"- {'✓' if r['is_correct'] else '✗'} `{r['id']}` ({r['task']})" for r in result["questions"]]
         self.query_one("#feedback", Markdown).update("\n".join(lines))
+
+    def action_flag(self) -> None:
+        """Flag the question for the mistakes review (a right answer later clears it)."""
+        if self.questions and self.index < len(self.questions):
+            self.app.store.flag(self.question.id)
+            self.notify(f"⚑ {self.question.id}")
 
     def action_read(self) -> None:
         from tutor.tui.lesson import LessonScreen

@@ -1,0 +1,83 @@
+"""An exam's result: score, estimated scaled score, domains and tasks, time, then every question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Sparkline, Static
+
+from tutor.quiz.engine import PASS_SCALED, display_order
+from tutor.tui.i18n import tr
+
+LETTERS = "ABCDEF"
+
+
+def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None = None) -> str:
+    verdict = tr("exam.pass", lang) if result["passed"] else tr("exam.fail", lang)
+    lines = [
+        f"# {verdict}",
+        "",
+        tr("exam.score", lang, pct=result["score_percent"], correct=result["correct"], total=result["total"],
+           scaled=result["scaled_score"], line=PASS_SCALED),
+        "",
+        f"> {tr('exam.estimate', lang)}",
+        "",
+        f"| {tr('domain', lang)} / task | % | ✓ / n |",
+        "|---|---|---|",
+    ]
+    for key, row in result["by_domain"].items():
+        lines.append(f"| {tr('domain', lang)} {key} | {row['percent']} | {row['correct']} / {row['total']} |")
+    for key, row in result["by_task"].items():
+        lines.append(f"| {key} | {row['percent']} | {row['correct']} / {row['total']} |")
+    spent = [q["seconds"] or 0 for q in result["questions"]]
+    if any(spent):
+        lines += ["", tr("exam.time", lang, avg=round(sum(spent) / len(spent)), total=round(sum(spent) / 60, 1),
+                         minutes=result.get("minutes") or "-")]
+    lines += ["", f"## {tr('exam.review', lang)}", ""]
+    for n, row in enumerate(result["questions"], 1):
+        q = catalog.questions.get(row["id"])
+        if q is None:
+            continue
+        mark = "✓" if row["is_correct"] else "✗"
+        lines += [f"### {n}. {mark} `{q.id}` · {q.task} · {row.get('seconds') or 0:.0f}s", "", q.stem.get(lang), ""]
+        for i, c in enumerate(display_order(q, seed)):
+            right = "✓" if c.key in q.answer else "✗"
+            mine = f" ← {tr('your_answer', lang)}" if c.key in row["answer"] else ""
+            lines.append(f"- **{right} {LETTERS[i]}. {c.text.get(lang)}**{mine}  \n  {c.explanation.get(lang)}")
+        if not row["answer"]:
+            lines.append(f"- _{tr('unanswered', lang)}_")
+        lines += [""] + [f"- <{r}>" for r in q.references] + [""]
+    return "\n".join(lines)
+
+
+class ExamResultScreen(Screen):
+    CSS_PATH = "results.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Home")]
+
+    def __init__(self, result: dict[str, Any], seed: int | None = None):
+        super().__init__()
+        self.result, self.seed = result, seed
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="result"):
+            yield Static(id="history", classes="muted")
+            yield Sparkline([], id="trend")
+            yield Markdown(id="report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", lambda _: self.show(), init=False)
+        self.show()
+
+    def show(self) -> None:
+        lang = self.app.lang
+        history = [e["scaled_score"] for e in self.app.store.exams() if e["scaled_score"] is not None]
+        self.query_one("#history", Static).update(tr("exam.history", lang, n=len(history),
+                                                      scores=" → ".join(str(s) for s in history[-8:])))
+        self.query_one(Sparkline).data = history or [0]
+        self.query_one("#report", Markdown).update(result_markdown(self.result, self.app.catalog, lang, self.seed))
