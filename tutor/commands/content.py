@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from tutor.commands import Output
-from tutor.content.check import check_catalog, words
+from tutor.content.check import check_catalog, prose_words
 from tutor.content.loader import default_targets, load_catalog
 from tutor.errors import ExitCode
 
@@ -41,19 +41,6 @@ def check(args: argparse.Namespace, out: Output) -> int:
     return ExitCode.FAILED if problems else ExitCode.OK
 
 
-def _lesson_words(body: str) -> int:
-    # Prose only: tables and fenced blocks (code, diagrams) do not count.
-    prose, fenced = [], False
-    for line in body.splitlines():
-        if line.strip().startswith("```"):
-            fenced = not fenced
-            continue
-        if fenced or line.lstrip().startswith("|"):
-            continue
-        prose.append(line)
-    return words("\n".join(prose))
-
-
 def stats(args: argparse.Namespace, out: Output) -> int:
     catalog = load_catalog()
     qs = list(catalog.questions.values())
@@ -70,7 +57,7 @@ def stats(args: argparse.Namespace, out: Output) -> int:
         "missing_reference": sum(1 for q in qs if not any(r.startswith("https://docs.aws.amazon.com/") for r in q.references)),
         "invalid": len(catalog.problems),
         "lessons": [
-            {"day": l.meta.day, "lang": l.meta.lang, "words": _lesson_words(l.body), "sections": len(l.meta.sections)}
+            {"day": l.meta.day, "lang": l.meta.lang, "words": prose_words(l.body), "sections": len(l.meta.sections)}
             for (_, _), l in sorted(catalog.lessons.items())
         ],
         "labs": [{"id": lab.id, "day": lab.day, "steps": len(lab.steps)} for lab in catalog.labs.values()],

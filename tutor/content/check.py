@@ -27,6 +27,12 @@ RETIRED = {
 }
 
 TRAPS_MARKERS = {"en": "> **Exam traps**", "ko": "> **시험 함정**"}
+MIN_LESSON_WORDS = {"en": 3000, "ko": 2200}
+# A figure: a number with a unit the exam asks about (sizes, rates, durations, percentages).
+_FIGURE = re.compile(
+    r"(?<![\w.])\d[\d,.]*\s?(?:%|ms\b|s\b|seconds?\b|minutes?\b|min\b|hours?\b|h\b|days?\b|"
+    r"[KMGT]i?B\b|[KMG]bps\b|IOPS\b|vCPUs?\b|ACUs?\b|RCUs?\b|WCUs?\b|초|분|시간|일\b)")
+_DOC_LINK = re.compile(r"\]\(https://(?:docs\.aws\.amazon\.com|aws\.amazon\.com|docs\.amazonaws\.cn)/")
 _TABLE = re.compile(r"^\|.*\|\s*\n\|\s*:?-{3,}", re.MULTILINE)
 _DIAGRAM = re.compile(r"^```diagram\s*$", re.MULTILINE)
 
@@ -68,6 +74,47 @@ def check_question(q: Question, where: tuple[str, int]) -> list[Problem]:
     return [Problem(path, line, msg) for msg in out]
 
 
+def prose_blocks(body: str) -> list[tuple[int, str]]:
+    """Paragraphs, list items and table rows with their line numbers; no code or diagrams."""
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start, fenced = 0, False
+
+    def flush() -> None:
+        if current:
+            blocks.append((start, " ".join(current)))
+            current.clear()
+
+    for n, line in enumerate(body.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced or stripped.startswith("#"):
+            flush()
+            continue
+        if not stripped:
+            flush()
+        elif stripped.startswith("|") or re.match(r"^(?:[-*+]|\d+\.)\s", stripped) or stripped.startswith(">"):
+            flush()
+            start = n
+            current.append(stripped)
+            if stripped.startswith("|"):
+                flush()  # each table row stands alone
+        else:
+            if not current:
+                start = n
+            current.append(stripped)
+    flush()
+    return blocks
+
+
+def prose_words(body: str) -> int:
+    """Words outside tables, code blocks and diagrams (what a lesson's size counts)."""
+    return sum(words(text) for _, text in prose_blocks(body) if not text.startswith("|"))
+
+
 def _heading_line(lesson: Lesson, heading: str) -> bool:
     return re.search(rf"^##\s+{re.escape(heading)}\s*$", lesson.body, re.MULTILINE) is not None
 
@@ -92,7 +139,20 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
         out.append(f"no exam-traps box (a blockquote starting `{TRAPS_MARKERS[lesson.meta.lang]}`)")
     if not _DIAGRAM.search(lesson.body):
         out.append("no diagram (a ```diagram fenced block)")
-    return [Problem(lesson.path, 1, msg) for msg in out]
+    minimum = MIN_LESSON_WORDS[lesson.meta.lang]
+    count = prose_words(lesson.body)
+    if count < minimum:
+        out.append(f"{count} words of prose; a lesson needs at least {minimum}")
+    problems = [Problem(lesson.path, 1, msg) for msg in out]
+    offset = lesson.body_line
+    for line, text in prose_blocks(lesson.body):
+        if text.startswith("|") and re.fullmatch(r"[|\s:-]+", text):
+            continue  # a table's separator row
+        figure = _FIGURE.search(text)
+        if figure and not _DOC_LINK.search(text):
+            problems.append(Problem(lesson.path, line + offset,
+                                    f"states {figure.group(0)!r} without a documentation link beside it"))
+    return problems
 
 
 def _module_functions(module: Path) -> set[str] | None:

@@ -168,7 +168,7 @@ def load_lesson(file: Path, catalog: Catalog) -> None:
     meta = _validate(LessonMeta, docs[0], nodes[0], rel, catalog.problems, line_offset=1)
     if meta is None:
         return
-    lesson = Lesson(meta=meta, body=text[match.end():], path=rel)
+    lesson = Lesson(meta=meta, body=text[match.end():], path=rel, body_line=text[:match.end()].count("\n"))
     key = (meta.day, meta.lang)
     if key in catalog.lessons:
         catalog.problems.append(

@@ -129,6 +129,7 @@ class Lesson(Strict):
     meta: LessonMeta
     body: str
     path: str
+    body_line: int = 0  # lines before the body (front matter), for problem line numbers
 
     @property
     def id(self) -> str:
