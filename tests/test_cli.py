@@ -195,3 +195,17 @@ def test_sandbox_status_when_stopped(capsys):
     assert main(["sandbox", "status", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["running"] is False
+
+
+def test_lesson_commands(capsys):
+    assert main(["lesson", "list", "--json"]) == 0
+    lessons = json.loads(capsys.readouterr().out)
+    assert {"1", "2", "3", "4", "5"} <= {l["day"] for l in lessons}
+    assert main(["lesson", "show", "1", "--section", "placement-groups", "--json", "--lang", "ko"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["markdown"].startswith("## ") and shown["lang"] == "ko"
+    assert main(["lesson", "show", "1", "--section", "nope"]) == 2
+    assert main(["lesson", "show", "9"]) == 2
+    capsys.readouterr()
+    assert main(["progress", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["lessons_read"] == ["1"]

@@ -175,3 +175,20 @@ def test_content_check_cli_exit_codes(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "bad.yaml:1:" in out and "exactly one answer" in out
     assert main(["content", "check", str(tmp_path / "missing.yaml")]) == 1
+
+
+def test_lesson_figure_needs_a_link_and_size(tmp_path):
+    folder = tmp_path / "content" / "day3"
+    folder.mkdir(parents=True)
+    body = ("---\nday: 3\nlang: en\ntitle: T\nsections:\n  - {id: a, heading: A}\n---\n## A\n\n"
+            "| x | y |\n|---|---|\n| gp3 | 3,000 IOPS [docs](https://docs.aws.amazon.com/ebs/latest/userguide/gp3.html) |\n\n"
+            "> **Exam traps**\n\n```diagram\n[a]-->[b]\n```\n\n"
+            "The default retention is 24 hours and nothing links it.\n\n"
+            "- Glacier Deep Archive restores within 12 hours [docs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/x.html).\n")
+    (folder / "en.md").write_text(body)
+    found = [str(p) for p in check_catalog(load_catalog([tmp_path / "content"]))]
+    assert any("'24 hours' without a documentation link" in m and "en.md:" in m for m in found), found
+    assert not any("12 hours" in m or "3,000 IOPS" in m for m in found)
+    assert any("words of prose" in m for m in found)
+    line = next(m for m in found if "24 hours" in m).split(":")[1]
+    assert body.splitlines()[int(line) - 1].startswith("The default retention")

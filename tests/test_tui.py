@@ -106,6 +106,11 @@ async def test_wrong_answer_shows_every_explanation(tmp_path):
         for choice in question.choices:
             assert choice.explanation.en.strip()[:30] in source
         assert "docs.aws.amazon.com" in source
+        assert "Press **r** to read the lesson section" in source
+        await pilot.press("r")  # from a wrong answer to the lesson section that teaches it
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LessonScreen" and app.screen.day == question.day
+        await pilot.press("escape")
         await pilot.press("n")
         await pilot.pause()
         assert quiz.index == 1 and not quiz.submitted

@@ -92,7 +92,14 @@ def build_parser() -> Parser:
     q.add_argument("--headless", action="store_true", help="no screen: read answers, print the report")
     q.add_argument("--answers", metavar="FILE", help='JSON lines {"id": ..., "answer": [keys]}; - for stdin')
 
-    sub.add_parser("progress", parents=[common], help="totals, accuracy per domain and task, labs")
+    sub.add_parser("progress", parents=[common], help="totals, accuracy, readiness, due cards, exams, labs")
+
+    lesson = sub.add_parser("lesson", help="read the lessons without the app")
+    lessub = lesson.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    lessub.add_parser("list", parents=[common], help="the lessons and their sections")
+    ls = lessub.add_parser("show", parents=[common], help="print a lesson (Markdown) and record the read")
+    ls.add_argument("day", metavar="DAY", help="1..5 or extra")
+    ls.add_argument("--section", metavar="ID", help="only this section")
     return root
 
 
@@ -119,13 +126,14 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output], int] | None:
-    from tutor.commands import content, labs, quiz, sandbox
+    from tutor.commands import content, labs, lessons, quiz, sandbox
 
     table = {
         ("content", "check"): content.check, ("content", "stats"): content.stats,
         ("lab", "list"): labs.list_labs, ("lab", "show"): labs.show, ("lab", "run"): labs.run,
         ("lab", "verify"): labs.verify, ("lab", "cleanup"): labs.cleanup,
         ("progress", None): quiz.progress, ("export", None): quiz.export,
+        ("lesson", "list"): lessons.list_lessons, ("lesson", "show"): lessons.show,
     }
     if args.command == "sandbox":
         return sandbox.handle

@@ -58,6 +58,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_lesson": ("No lesson for this day yet.", "이 날의 레슨이 아직 없습니다."),
     "no_lab": ("No lab for this day yet.", "이 날의 실습이 아직 없습니다."),
     "error": ("Error", "오류"),
+    "read_section": ("Press **r** to read the lesson section *{heading}*.", "**r**을 누르면 레슨 섹션 *{heading}*을(를) 읽습니다."),
     "yes": ("Yes", "예"),
     "no": ("No", "아니요"),
     "overview": ("Answered {answered}/{total} · flagged {flagged}. Choose a question:", "답변 {answered}/{total} · 표시 {flagged}. 문항을 고르십시오:"),

@@ -144,6 +144,11 @@ class QuizScreen(Screen):
             mine = f" ← {tr('your_answer', lang)}" if c.key in attempt.chosen else ""
             lines.append(f"- **{mark} {LETTERS[i]}.** {c.explanation.get(lang)}{mine}")
         lines += ["", f"**{tr('references', lang)}**", ""] + [f"- <{r}>" for r in q.references]
+        lesson = self.app.catalog.lesson(q.day, lang)
+        if not attempt.correct and lesson is not None:
+            section = section_for(lesson, q)
+            heading = next((s.heading for s in lesson.meta.sections if s.id == section), lesson.meta.title)
+            lines += ["", tr("read_section", lang, heading=heading)]
         self.query_one("#feedback", Markdown).update("\n".join(lines))
 
     def action_next(self) -> None:
