@@ -1,0 +1,30 @@
+"""How the screens look: SVG snapshots at a fixed size, on a fixed fixture catalog.
+
+Regenerate after an intended change with `pytest tests/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from tutor.content.loader import load_catalog
+from tutor.store import Store
+from tutor.tui.app import TutorApp
+
+FIXTURE = [ROOT / "tests" / "fixtures" / "catalog" / "quizzes", ROOT / "content" / "day1", ROOT / "labs"]
+
+
+def app_for(tmp_path, lang):
+    return TutorApp(Store(tmp_path / "p.db"), load_catalog(FIXTURE), lang=lang,
+                    endpoint_url="http://127.0.0.1:5599", start_sandbox=False)
+
+
+def test_home_korean(snap_compare, tmp_path):
+    assert snap_compare(app_for(tmp_path, "ko"), terminal_size=(110, 30))
+
+
+def test_home_english(snap_compare, tmp_path):
+    assert snap_compare(app_for(tmp_path, "en"), terminal_size=(110, 30))
+
+
+def test_lab_screen(snap_compare, tmp_path):
+    assert snap_compare(app_for(tmp_path, "ko"), press=["b"], terminal_size=(130, 40))
