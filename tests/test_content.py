@@ -192,3 +192,18 @@ def test_lesson_figure_needs_a_link_and_size(tmp_path):
     assert any("words of prose" in m for m in found)
     line = next(m for m in found if "24 hours" in m).split(":")[1]
     assert body.splitlines()[int(line) - 1].startswith("The default retention")
+
+
+def test_section_must_link_to_questions(tmp_path):
+    write(tmp_path, [question()], "q.yaml")  # task 3.2 about EC2
+    folder = tmp_path / "content" / "day1"
+    folder.mkdir(parents=True)
+    (folder / "en.md").write_text(
+        "---\nday: 1\nlang: en\ntitle: T\nsections:\n"
+        "  - {id: ok, heading: A, tasks: ['3.2'], services: [Amazon EC2]}\n"
+        "  - {id: orphan, heading: B, tasks: ['3.4'], services: [CloudFront]}\n"
+        "  - {id: typo, heading: C, tasks: ['3.9']}\n---\n## A\n\n## B\n\n## C\n")
+    found = [p.message for p in check_catalog(load_catalog([tmp_path]))]
+    assert any("'orphan' links to no question" in m for m in found)
+    assert any("'typo': unknown task '3.9'" in m for m in found)
+    assert not any("'ok'" in m for m in found)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from tutor.content.loader import Catalog, Problem
-from tutor.content.models import LANGS, Lesson, Question
+from tutor.content.models import LANGS, TASKS, Lesson, Question, services_overlap
 
 MIN_EXPLANATION_WORDS = 15
 
@@ -155,6 +155,25 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
     return problems
 
 
+def section_questions(section, questions) -> list:
+    """The questions a lesson section links to: its tasks, narrowed by its services if any."""
+    return [q for q in questions
+            if q.task in section.tasks and (not section.services or services_overlap(section.services, q.services))]
+
+
+def check_section_links(lesson: Lesson, catalog: Catalog) -> list[Problem]:
+    out = []
+    questions = list(catalog.questions.values())
+    for section in lesson.meta.sections:
+        bad = [t for t in section.tasks if t not in TASKS]
+        if bad:
+            out.append(f"section {section.id!r}: unknown task {bad[0]!r} (tasks: {', '.join(TASKS)})")
+        elif section.tasks and not section_questions(section, questions):
+            out.append(f"section {section.id!r} links to no question (no question of task "
+                       f"{'/'.join(section.tasks)} about {', '.join(section.services) or 'any service'})")
+    return [Problem(lesson.path, 1, msg) for msg in out]
+
+
 def _module_functions(module: Path) -> set[str] | None:
     try:
         tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
@@ -215,6 +234,8 @@ def check_catalog(catalog: Catalog, known_labs: set[str] | None = None) -> list[
             problems.append(Problem(path, line, f"{qid}: broken lesson link {q.lesson!r}"))
     for lesson in catalog.lessons.values():
         problems.extend(check_lesson(lesson, lab_ids))
+        if catalog.questions:
+            problems.extend(check_section_links(lesson, catalog))
     days = {d for d, _ in catalog.lessons}
     for day in sorted(days):
         en, ko = catalog.lessons.get((day, "en")), catalog.lessons.get((day, "ko"))

@@ -19,6 +19,22 @@ LANGS = ("ko", "en")
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
+def service_key(name: str) -> str:
+    """A service name without its brand prefix, lowercase: "Amazon S3" and "S3" match."""
+    key = re.sub(r"\s+", " ", name.strip().lower())
+    for prefix in ("amazon ", "aws "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    return key
+
+
+def services_overlap(a: list[str], b: list[str]) -> int:
+    """How many services of ``a`` name a service of ``b`` (one name contained in the other)."""
+    keys = [service_key(x) for x in b]
+    return sum(1 for x in a if any(k == service_key(x) or (len(k) > 2 and k in service_key(x))
+                                   or (len(service_key(x)) > 2 and service_key(x) in k) for k in keys))
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -200,10 +200,13 @@ def section_for(lesson, question) -> str | None:
     """The lesson section a question belongs to: its explicit link, else the best tag match."""
     if question.lesson and "#" in question.lesson:
         return question.lesson.split("#", 1)[1]
-    services = {s.lower() for s in question.services}
+    from tutor.content.models import services_overlap
+
     best, score = None, 0
     for s in lesson.meta.sections:
-        points = 2 * len(services & {x.lower() for x in s.services}) + (question.task in s.tasks)
+        if s.id == "checklist":
+            continue  # the summary is not where a topic is taught
+        points = 2 * services_overlap(question.services, s.services) + (question.task in s.tasks)
         if points > score:
             best, score = s.id, points
     return best
