@@ -70,6 +70,7 @@ async def test_exam_flow_answer_flag_jump_submit_review(tmp_path):
         assert "estimate" in source and "720" in source
         first = app.catalog.questions[state.question_ids[0]]
         assert first.choices[0].explanation.en[:25] in source  # every explanation is shown
+        assert "_Lesson: " in source  # each question links back to where it is taught
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         assert app.store.active_exam() is None
@@ -140,6 +141,14 @@ async def test_mistakes_and_due_queues_open(tmp_path):
         await pilot.press("escape")
         await pilot.press("d")
         assert isinstance(app.screen, QuizScreen)
+        await pilot.press("escape")
+        right = next(x for x in app.catalog.questions.values() if x.task == "3.1")
+        for other in [x for x in app.catalog.questions.values() if x.task == "3.1"][:10]:
+            app.store.record_answer(question_id=other.id, chosen=list(other.answer), correct=True, seconds=5,
+                                    mode="practice", session_id=None, task="3.1", domain=3)
+        await pilot.press("w")  # weakest first: the task just mastered comes last
+        assert isinstance(app.screen, QuizScreen) and len(app.screen.questions) == 10
+        assert all(x.task != right.task for x in app.screen.questions)
 
 
 async def test_language_switch_during_exam(tmp_path):

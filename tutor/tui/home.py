@@ -20,6 +20,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("enter,r", "lesson", "Lesson"),
         Binding("z", "quiz", "Quiz"),
+        Binding("w", "weakest", "Weakest first"),
         Binding("b", "lab", "Lab"),
         Binding("e", "exam", "Exam"),
         Binding("m", "mistakes", "Mistakes"),
@@ -144,6 +145,17 @@ class HomeScreen(Screen):
 
         questions = [self.app.catalog.questions[i] for i in ids if i in self.app.catalog.questions]
         self.app.push_screen(QuizScreen(mode=mode, questions=questions))
+
+    def action_weakest(self) -> None:
+        """Practice from the weakest task statements first (by readiness)."""
+        from tutor.quiz.engine import DEFAULT_COUNT
+        from tutor.quiz.readiness import readiness
+
+        scores = readiness(self.app.catalog, self.app.store)
+        last = self.app.store.last_correct()
+        pool = sorted(self.app.catalog.questions.values(),
+                      key=lambda q: (scores[q.task]["readiness"], last.get(q.id) is True, q.id))
+        self._queue("practice", [q.id for q in pool[:DEFAULT_COUNT]])
 
     def action_mistakes(self) -> None:
         self._queue("review", self.app.store.mistakes())

@@ -50,8 +50,26 @@ def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None
             lines.append(f"- **{right} {LETTERS[i]}. {c.text.get(lang)}**{mine}  \n  {c.explanation.get(lang)}")
         if not row["answer"]:
             lines.append(f"- _{tr('unanswered', lang)}_")
+        lines.append("")
+        lines.append(study_link(catalog, q, lang))
         lines += [""] + [f"- <{r}>" for r in q.references] + [""]
     return "\n".join(lines)
+
+
+def study_link(catalog, question, lang: str) -> str:
+    """Where the question is taught: its lesson section and the lab that practises it."""
+    from tutor.tui.quiz import section_for
+
+    lesson = catalog.lesson(question.day, lang)
+    if lesson is None:
+        return ""
+    section_id = section_for(lesson, question)
+    section = next((s for s in lesson.meta.sections if s.id == section_id), None)
+    labs = (section.labs if section and section.labs else []) or ([question.lab] if question.lab else [])
+    text = f"{tr('lesson', lang)}: {lesson.meta.title}" + (f" › {section.heading}" if section else "")
+    if labs:
+        text += f" · {tr('lab', lang)}: {', '.join(labs)}"
+    return f"_{text}_"
 
 
 class ExamResultScreen(Screen):
