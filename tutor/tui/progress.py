@@ -46,4 +46,6 @@ class ProgressScreen(Screen):
         history = [e["scaled_score"] for e in app.store.exams() if e["scaled_score"] is not None]
         self.query_one("#history", Static).update(tr("exam.history", lang, n=len(history),
                                                       scores=" → ".join(str(s) for s in history[-8:]) or "-"))
-        self.query_one(Sparkline).data = history or [0]
+        trend = self.query_one(Sparkline)
+        trend.display = len(history) >= 2  # a trend needs two exams; one bar would fill the line
+        trend.data = history or [0]

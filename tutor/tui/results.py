@@ -97,5 +97,7 @@ class ExamResultScreen(Screen):
         history = [e["scaled_score"] for e in self.app.store.exams() if e["scaled_score"] is not None]
         self.query_one("#history", Static).update(tr("exam.history", lang, n=len(history),
                                                       scores=" → ".join(str(s) for s in history[-8:])))
-        self.query_one(Sparkline).data = history or [0]
+        trend = self.query_one(Sparkline)
+        trend.display = len(history) >= 2  # a trend needs two exams; one bar would fill the line
+        trend.data = history or [0]
         self.query_one("#report", Markdown).update(result_markdown(self.result, self.app.catalog, lang, self.seed))
