@@ -69,9 +69,9 @@ class OverviewScreen(ModalScreen[int]):
     OverviewScreen { align: center middle; }
     OverviewScreen > Vertical { width: 90; height: auto; max-height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
     OverviewScreen Grid { grid-size: 10; grid-gutter: 0 1; height: auto; }
-    OverviewScreen Button { min-width: 7; width: 7; }
-    OverviewScreen .answered { background: $success-darken-2; }
-    OverviewScreen .flagged { background: $warning-darken-2; }
+    OverviewScreen Button { min-width: 8; width: 8; }
+    OverviewScreen Button.answered { background: $success-darken-1; }
+    OverviewScreen Button.flagged { background: $warning-darken-1; }
     """
     BINDINGS = [Binding("escape,o", "dismiss_none", "Close")]
 
@@ -87,7 +87,7 @@ class OverviewScreen(ModalScreen[int]):
             with Grid():
                 for i, qid in enumerate(st.question_ids):
                     classes = "flagged" if qid in st.flagged else ("answered" if st.answers.get(qid) else "")
-                    label = f"{i + 1}{'⚑' if qid in st.flagged else ''}"
+                    label = f"{i + 1}{'✓' if st.answers.get(qid) else ''}{'⚑' if qid in st.flagged else ''}"
                     yield Button(label, id=f"q{i}", classes=classes)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
