@@ -32,6 +32,8 @@ MIN_LESSON_WORDS = {"en": 3000, "ko": 2200}
 _FIGURE = re.compile(
     r"(?<![\w.])\d[\d,.]*\s?(?:%|ms\b|s\b|seconds?\b|minutes?\b|min\b|hours?\b|h\b|days?\b|"
     r"[KMGT]i?B\b|[KMG]bps\b|IOPS\b|vCPUs?\b|ACUs?\b|RCUs?\b|WCUs?\b|초|분|시간|일\b)")
+# Dates are not figures: "2026년 7월 31일", "July 31, 2026", "2026-07-31".
+_DATE = re.compile(r"\d{4}년\s?\d{1,2}월(?:\s?\d{1,2}일)?|\d{1,2}월\s?\d{1,2}일|\d{4}-\d{2}-\d{2}")
 _DOC_LINK = re.compile(r"\]\(https://(?:docs\.aws\.amazon\.com|aws\.amazon\.com|docs\.amazonaws\.cn)/")
 _TABLE = re.compile(r"^\|.*\|\s*\n\|\s*:?-{3,}", re.MULTILINE)
 _DIAGRAM = re.compile(r"^```diagram\s*$", re.MULTILINE)
@@ -148,7 +150,7 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
     for line, text in prose_blocks(lesson.body):
         if text.startswith("|") and re.fullmatch(r"[|\s:-]+", text):
             continue  # a table's separator row
-        figure = _FIGURE.search(text)
+        figure = _FIGURE.search(_DATE.sub(" ", text))
         if figure and not _DOC_LINK.search(text):
             problems.append(Problem(lesson.path, line + offset,
                                     f"states {figure.group(0)!r} without a documentation link beside it"))
