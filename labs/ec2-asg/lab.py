@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 
-from tutor.labs.kit import OWNER_TAG, Context, Result, SolveConflict, error_code, fail, named, ok, owned, tag
+from tutor.labs.kit import OWNER_TAG, Context, Result, already_mine, error_code, fail, named, ok, owned
 
 VPC_NAME = "streamcloud-vpc"
 SUBNET_PATTERN = "streamcloud-public-*"
@@ -181,13 +181,8 @@ def check_user_data(ctx: Context) -> Result:
 
 
 def _own_template(ctx: Context) -> None:
-    template = _template(ctx)
-    if template is not None:
-        if tag(template, OWNER_TAG) == ctx.lab_id:
-            return
-        raise SolveConflict(
-            f"a launch template named {LT_NAME} exists and was not created by the tutor; fix it yourself or run `tutor lab cleanup {ctx.lab_id}` first",
-            f"{LT_NAME} 시작 템플릿이 이미 있고 튜터가 만든 것이 아닙니다. 직접 고치거나 먼저 `tutor lab cleanup {ctx.lab_id}`를 실행하십시오")
+    if already_mine(ctx, _template(ctx), "a launch template", "시작 템플릿", LT_NAME):
+        return
     ctx.client("ec2").create_launch_template(
         LaunchTemplateName=LT_NAME,
         LaunchTemplateData={
@@ -270,13 +265,8 @@ def check_grace_period(ctx: Context) -> Result:
 
 
 def _own_group(ctx: Context) -> None:
-    group = _group(ctx)
-    if group is not None:
-        if tag(group, OWNER_TAG) == ctx.lab_id:
-            return
-        raise SolveConflict(
-            f"an Auto Scaling group named {ASG_NAME} exists and was not created by the tutor; fix it yourself or run `tutor lab cleanup {ctx.lab_id}` first",
-            f"{ASG_NAME} Auto Scaling 그룹이 이미 있고 튜터가 만든 것이 아닙니다. 직접 고치거나 먼저 `tutor lab cleanup {ctx.lab_id}`를 실행하십시오")
+    if already_mine(ctx, _group(ctx), "an Auto Scaling group", "Auto Scaling 그룹", ASG_NAME):
+        return
     subnets = _own_network(ctx)
     _own_template(ctx)
     ctx.client("autoscaling").create_auto_scaling_group(
@@ -348,14 +338,17 @@ def solve_scaling_policy(ctx: Context) -> None:
 
 
 # step placement-group (real AWS only: the sandbox has no placement groups) -------------
-def check_placement_group(ctx: Context) -> Result:
+def _placement_groups(ctx: Context) -> list[dict]:
     try:
-        groups = ctx.client("ec2").describe_placement_groups(GroupNames=[PG_NAME])["PlacementGroups"]
+        return ctx.client("ec2").describe_placement_groups(GroupNames=[PG_NAME])["PlacementGroups"]
     except Exception as exc:
         if error_code(exc) in ("InvalidPlacementGroup.Unknown", "InvalidParameterValue"):
-            groups = []
-        else:
-            raise
+            return []
+        raise
+
+
+def check_placement_group(ctx: Context) -> Result:
+    groups = _placement_groups(ctx)
     if not groups:
         return fail(f"No placement group named {PG_NAME}: create it with --strategy spread.",
                     f"{PG_NAME} 배치 그룹이 없습니다: --strategy spread로 만드십시오.")
@@ -380,17 +373,8 @@ def check_placement_used(ctx: Context) -> Result:
 
 def solve_placement_group(ctx: Context) -> None:
     ec2 = ctx.client("ec2")
-    try:
-        existing = ec2.describe_placement_groups(GroupNames=[PG_NAME])["PlacementGroups"]
-    except Exception as exc:
-        if error_code(exc) not in ("InvalidPlacementGroup.Unknown", "InvalidParameterValue"):
-            raise
-        existing = []
-    if existing and tag(existing[0], OWNER_TAG) != ctx.lab_id:
-        raise SolveConflict(
-            f"a placement group named {PG_NAME} exists and was not created by the tutor; run `tutor lab cleanup {ctx.lab_id}` first",
-            f"{PG_NAME} 배치 그룹이 이미 있고 튜터가 만든 것이 아닙니다. 먼저 `tutor lab cleanup {ctx.lab_id}`를 실행하십시오")
-    if not existing:
+    existing = (_placement_groups(ctx) or [None])[0]
+    if not already_mine(ctx, existing, "a placement group", "배치 그룹", PG_NAME):
         ec2.create_placement_group(GroupName=PG_NAME, Strategy="spread", TagSpecifications=[
             {"ResourceType": "placement-group", "Tags": ctx.owner_tags(PG_NAME)}])
     _own_template(ctx)
@@ -416,13 +400,11 @@ def cleanup(ctx: Context) -> list[dict]:
         ec2.delete_launch_template(LaunchTemplateName=LT_NAME)
         record("launch-template", LT_NAME, True)
     try:
-        if ec2.describe_placement_groups(GroupNames=[PG_NAME])["PlacementGroups"]:
+        if _placement_groups(ctx):
             ec2.delete_placement_group(GroupName=PG_NAME)
             record("placement-group", PG_NAME, True)
-    except Exception as exc:  # unknown group, or a sandbox without placement groups
-        if ctx.on_endpoint or error_code(exc) in ("InvalidPlacementGroup.Unknown", "InvalidParameterValue"):
-            pass
-        else:
+    except Exception:  # a sandbox has no placement groups; on real AWS the error is real
+        if not ctx.on_endpoint:
             raise
     subnets = _subnets(ctx)
     if subnets:

@@ -88,3 +88,17 @@ class SolveConflict(Exception):
     def __init__(self, en: str, ko: str):
         super().__init__(en)
         self.en, self.ko = en, ko
+
+
+def already_mine(ctx: Context, resource: dict[str, Any] | None, kind_en: str, kind_ko: str, name: str) -> bool:
+    """For a solution about to create ``name``: True if the tutor already made it (nothing to
+    do), False if it does not exist (create it); raises if the student's resource has the name."""
+    if resource is None:
+        return False
+    if tag(resource, OWNER_TAG) == ctx.lab_id:
+        return True
+    raise SolveConflict(
+        f"{kind_en} named {name} exists and was not created by the tutor; fix it yourself or run "
+        f"`tutor lab cleanup {ctx.lab_id}` first",
+        f"{name} {kind_ko}이(가) 이미 있고 튜터가 만든 것이 아닙니다. 직접 고치거나 먼저 "
+        f"`tutor lab cleanup {ctx.lab_id}`를 실행하십시오")
