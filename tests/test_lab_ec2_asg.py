@@ -194,3 +194,52 @@ def test_placement_group_step_is_real_aws_only(lab_runner):
     report = runner.verify("placement-group")
     assert report["steps"] == [] and report["real_aws_only"] == ["placement-group"]
     assert "placement-group" not in runner.solve()
+
+
+def _second_version(endpoint, data, make_default=False):
+    ec2, _ = clients(endpoint)
+    version = ec2.create_launch_template_version(LaunchTemplateName="streamcloud-web-lt",
+                                                 LaunchTemplateData=data)["LaunchTemplateVersion"]["VersionNumber"]
+    if make_default:
+        ec2.modify_launch_template(LaunchTemplateName="streamcloud-web-lt", DefaultVersion=str(version))
+    return version
+
+
+@pytest.mark.parametrize("spec", ["number", "$Latest"])
+def test_group_pinned_to_a_bad_version_fails(lab_runner, endpoint, spec):
+    build(endpoint)
+    version = _second_version(endpoint, {"ImageId": "ami-12c6146b", "InstanceType": "t3.micro",
+                                         "MetadataOptions": {"HttpTokens": "optional"}})
+    _, asg = clients(endpoint)
+    asg.update_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", LaunchTemplate={
+        "LaunchTemplateName": "streamcloud-web-lt", "Version": str(version) if spec == "number" else "$Latest"})
+    report = lab_runner(LAB).verify()
+    assert checks_of(report, "launch-template")["instance-type"]["passed"] is True  # the default is fine
+    launches = checks_of(report, "asg")["launches"]
+    assert launches["passed"] is False and "t3.micro" in launches["message"]
+
+
+def test_mixed_instances_with_burstable_overrides_fails(lab_runner, endpoint):
+    build(endpoint)
+    _, asg = clients(endpoint)
+    asg.delete_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", ForceDelete=True)
+    ec2, _ = clients(endpoint)
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-public-*"]}])["Subnets"]]
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="streamcloud-web-asg", MinSize=2, MaxSize=6, DesiredCapacity=2,
+        VPCZoneIdentifier=",".join(subnets), HealthCheckGracePeriod=300,
+        MixedInstancesPolicy={"LaunchTemplate": {
+            "LaunchTemplateSpecification": {"LaunchTemplateName": "streamcloud-web-lt", "Version": "$Default"},
+            "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "c7g.large"}]}})
+    checks = checks_of(lab_runner(LAB).verify("asg"), "asg")
+    assert checks["exists"]["passed"] is True
+    assert checks["launches"]["passed"] is False and "t3.micro" in checks["launches"]["message"]
+
+
+def test_new_version_without_full_data_explains_the_sandbox(lab_runner, endpoint):
+    build(endpoint, itype="t3.micro")
+    _second_version(endpoint, {"InstanceType": "c7g.large"}, make_default=True)  # as with --source-version
+    checks = checks_of(lab_runner(LAB).verify("launch-template"), "launch-template")
+    assert checks["instance-type"]["passed"] is True
+    assert checks["imdsv2"]["passed"] is False and "--source-version" in checks["imdsv2"]["message"]
+    assert checks["user-data"]["passed"] is False and "--source-version" in checks["user-data"]["message"]

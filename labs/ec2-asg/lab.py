@@ -85,6 +85,24 @@ def _default_data(ctx: Context) -> tuple[dict | None, Result | None]:
     return (version or {}).get("LaunchTemplateData", {}), None
 
 
+SOURCE_VERSION_NOTE = (
+    " (The sandbox does not copy --source-version data into a new version: give a new version the "
+    "full launch template data.)",
+    " (샌드박스는 --source-version의 데이터를 새 버전에 복사하지 않습니다. 새 버전에는 시작 템플릿 "
+    "데이터를 모두 넣으십시오.)",
+)
+
+
+def _missing(ctx: Context, result: Result, key: str) -> Result:
+    """A failure for a key the default version lacks; on an endpoint, say why it may be missing."""
+    template = _template(ctx)
+    if ctx.on_endpoint and template and template.get("DefaultVersionNumber", 1) > 1:
+        older = ctx.client("ec2").describe_launch_template_versions(LaunchTemplateName=LT_NAME)["LaunchTemplateVersions"]
+        if any(key in v.get("LaunchTemplateData", {}) for v in older):
+            return fail(result.en + SOURCE_VERSION_NOTE[0], result.ko + SOURCE_VERSION_NOTE[1])
+    return result
+
+
 # step network --------------------------------------------------------------------------
 def check_vpc(ctx: Context) -> Result:
     vpcs = _vpcs(ctx)
@@ -153,8 +171,8 @@ def check_instance_type(ctx: Context) -> Result:
         return ok(f"Instance type {itype} is of family {family}.", f"인스턴스 유형 {itype}은(는) {family} 패밀리입니다.")
     allowed = "/".join(FAMILIES)
     if not itype:
-        return fail(f"The default version sets no InstanceType: set one of family {allowed} (for example c7g.large).",
-                    f"기본 버전에 InstanceType이 없습니다: {allowed} 패밀리 중 하나(예: c7g.large)를 지정하십시오.")
+        return _missing(ctx, fail(f"The default version sets no InstanceType: set one of family {allowed} (for example c7g.large).",
+                                  f"기본 버전에 InstanceType이 없습니다: {allowed} 패밀리 중 하나(예: c7g.large)를 지정하십시오."), "InstanceType")
     return fail(f"Instance type {itype} is not of family {allowed}: burstable t2/t3 types run out of CPU credits under steady load; use for example c7g.large and make that version the default.",
                 f"인스턴스 유형 {itype}은(는) {allowed} 패밀리가 아닙니다: t2/t3 같은 버스트 가능 유형은 지속 부하에서 CPU 크레딧이 소진됩니다. 예를 들어 c7g.large로 새 버전을 만들고 기본 버전으로 지정하십시오.")
 
@@ -166,8 +184,9 @@ def check_imdsv2(ctx: Context) -> Result:
     tokens = (data.get("MetadataOptions") or {}).get("HttpTokens")
     if tokens == "required":
         return ok("IMDSv2 is required (HttpTokens=required).", "IMDSv2가 필수입니다(HttpTokens=required).")
-    return fail(f"HttpTokens is {tokens or 'not set (IMDSv1 allowed)'}: set MetadataOptions HttpTokens=required so only IMDSv2 session tokens work.",
-                f"HttpTokens가 {tokens or '설정되지 않았습니다(IMDSv1 허용)'}: IMDSv2 세션 토큰만 허용하도록 MetadataOptions의 HttpTokens=required로 설정하십시오.")
+    result = fail(f"HttpTokens is {tokens or 'not set (IMDSv1 allowed)'}: set MetadataOptions HttpTokens=required so only IMDSv2 session tokens work.",
+                  f"HttpTokens가 {tokens or '설정되지 않았습니다(IMDSv1 허용)'}: IMDSv2 세션 토큰만 허용하도록 MetadataOptions의 HttpTokens=required로 설정하십시오.")
+    return result if tokens else _missing(ctx, result, "MetadataOptions")
 
 
 def check_user_data(ctx: Context) -> Result:
@@ -176,8 +195,8 @@ def check_user_data(ctx: Context) -> Result:
         return missing
     if data.get("UserData"):
         return ok("User data is present.", "사용자 데이터가 있습니다.")
-    return fail("The default version has no UserData: add a base64 boot script that installs and starts the web server.",
-                "기본 버전에 UserData가 없습니다: 웹 서버를 설치하고 시작하는 base64 부트 스크립트를 추가하십시오.")
+    return _missing(ctx, fail("The default version has no UserData: add a base64 boot script that installs and starts the web server.",
+                              "기본 버전에 UserData가 없습니다: 웹 서버를 설치하고 시작하는 base64 부트 스크립트를 추가하십시오."), "UserData")
 
 
 def _own_template(ctx: Context) -> None:
@@ -208,6 +227,36 @@ def check_group(ctx: Context) -> Result:
         return fail(f"{ASG_NAME} uses {what}: create it from launch template {LT_NAME}.",
                     f"{ASG_NAME}이(가) {what}을(를) 사용합니다: 시작 템플릿 {LT_NAME}으로 만드십시오.")
     return ok(f"{ASG_NAME} launches from {LT_NAME}.", f"{ASG_NAME}은(는) {LT_NAME}으로 인스턴스를 시작합니다.")
+
+
+def check_group_launches(ctx: Context) -> Result:
+    """What the group really launches, where it is not the default version step 2 judges:
+    a pinned or $Latest version other than the default, and instance type overrides."""
+    group = _group(ctx)
+    if group is None:
+        return NO_ASG
+    template = _template(ctx)
+    if _group_template_name(ctx, group) != LT_NAME or template is None:
+        return fail(f"{ASG_NAME} does not launch from {LT_NAME}.", f"{ASG_NAME}이(가) {LT_NAME}으로 시작하지 않습니다.")
+    mixed = (group.get("MixedInstancesPolicy") or {}).get("LaunchTemplate", {})
+    spec = group.get("LaunchTemplate") or mixed.get("LaunchTemplateSpecification") or {}
+    which = str(spec.get("Version") or "$Default")
+    number = {"$Default": template["DefaultVersionNumber"], "$Latest": template["LatestVersionNumber"]}.get(which, which)
+    problems_en, problems_ko = [], []
+    if str(number) != str(template["DefaultVersionNumber"]):
+        data = (_version(ctx, str(number)) or {}).get("LaunchTemplateData", {})
+        itype = data.get("InstanceType") or "no instance type"
+        if itype.split(".")[0] not in FAMILIES or (data.get("MetadataOptions") or {}).get("HttpTokens") != "required":
+            problems_en.append(f"it launches version {number} ({itype}, HttpTokens={(data.get('MetadataOptions') or {}).get('HttpTokens', 'optional')}), not the default version: use Version=$Default")
+            problems_ko.append(f"기본 버전이 아닌 버전 {number}({itype}, HttpTokens={(data.get('MetadataOptions') or {}).get('HttpTokens', 'optional')})을(를) 시작합니다: Version=$Default를 사용하십시오")
+    bad = [o["InstanceType"] for o in mixed.get("Overrides") or []
+           if o.get("InstanceType") and o["InstanceType"].split(".")[0] not in FAMILIES]
+    if bad:
+        problems_en.append(f"its overrides launch {', '.join(bad)}: keep overrides to families {'/'.join(FAMILIES)}")
+        problems_ko.append(f"재정의가 {', '.join(bad)}을(를) 시작합니다: 재정의는 {'/'.join(FAMILIES)} 패밀리로 제한하십시오")
+    if problems_en:
+        return fail(f"{ASG_NAME}: " + "; ".join(problems_en) + ".", f"{ASG_NAME}: " + "; ".join(problems_ko) + ".")
+    return ok(f"{ASG_NAME} launches the default version of {LT_NAME}.", f"{ASG_NAME}은(는) {LT_NAME}의 기본 버전으로 시작합니다.")
 
 
 def _group_zones(ctx: Context, group: dict) -> list[str]:
