@@ -209,3 +209,33 @@ def test_lesson_commands(capsys):
     capsys.readouterr()
     assert main(["progress", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["lessons_read"] == ["1"]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999", "http://", "http://exa mple", "ftp://x", "http://127.0.0.1:0"])
+def test_bad_endpoint_url_is_usage_error(url, capsys):
+    assert main(["lab", "verify", "ec2-asg", "--endpoint-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tutor: --endpoint-url") and err.count("\n") == 1
+
+
+def test_service_error_is_a_one_line_environment_failure():
+    import botocore.exceptions
+    from botocore.parsers import ResponseParserError
+
+    from tutor.labs.backend import Backend, translate
+
+    backend = Backend("endpoint", "http://127.0.0.1:5599")
+    error = botocore.exceptions.ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "DescribeSubnets")
+    assert "Throttling: Rate exceeded" in translate(error, backend).message
+    assert "not emulated" in translate(ResponseParserError("html page"), backend).message
+    not_there = botocore.exceptions.ClientError({"Error": {"Code": "500", "Message": ""},
+                                                 "ResponseMetadata": {"HTTPStatusCode": 500}}, "CreatePlacementGroup")
+    assert "not emulated" in translate(not_there, backend).message
+
+
+@pytest.mark.parametrize("port", ["0", "-1", "70000", "abc"])
+def test_sandbox_port_must_be_valid(port, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["sandbox", "start", "--port", port])
+    assert exc.value.code == 2
+    assert "--port" in capsys.readouterr().err

@@ -243,3 +243,32 @@ def test_new_version_without_full_data_explains_the_sandbox(lab_runner, endpoint
     assert checks["instance-type"]["passed"] is True
     assert checks["imdsv2"]["passed"] is False and "--source-version" in checks["imdsv2"]["message"]
     assert checks["user-data"]["passed"] is False and "--source-version" in checks["user-data"]["message"]
+
+
+def test_cleanup_keeps_instances_the_lab_did_not_create(lab_runner, endpoint):
+    build(endpoint)
+    ec2, asg = clients(endpoint)
+    subnet = ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-public-0"]}])["Subnets"][0]["SubnetId"]
+    bastion = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "bastion"}]}])["Instances"][0]["InstanceId"]
+    removed = lab_runner(LAB).cleanup()
+    state = ec2.describe_instances(InstanceIds=[bastion])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    assert state == "running"
+    kept = [r for r in removed if r["type"] == "subnet" and not r["deleted"]]
+    assert kept and bastion in kept[0]["reason"]
+    assert asg.describe_auto_scaling_groups(AutoScalingGroupNames=["streamcloud-web-asg"])["AutoScalingGroups"] == []
+
+
+def test_group_naming_a_deleted_subnet_fails_its_check(lab_runner, endpoint):
+    build(endpoint)
+    ec2, asg = clients(endpoint)
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-vpc"]}])["Vpcs"][0]["VpcId"]
+    extra = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.9.0/24", AvailabilityZone="us-east-1c")["Subnet"]["SubnetId"]
+    group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["streamcloud-web-asg"])["AutoScalingGroups"][0]
+    asg.update_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg",
+                                  VPCZoneIdentifier=group["VPCZoneIdentifier"] + "," + extra)
+    for r in ec2.describe_instances(Filters=[{"Name": "subnet-id", "Values": [extra]}])["Reservations"]:
+        ec2.terminate_instances(InstanceIds=[i["InstanceId"] for i in r["Instances"]])
+    ec2.delete_subnet(SubnetId=extra)
+    zones = checks_of(lab_runner(LAB).verify("asg"), "asg")["zones"]
+    assert zones["passed"] is False and extra in zones["message"]

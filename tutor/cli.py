@@ -42,6 +42,16 @@ def _backend_opts() -> argparse.ArgumentParser:
     return p
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, not {value}")
+    return value
+
+
 def _quiz_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--day", help="1..5 or extra")
     p.add_argument("--task", help="task statement: 2.1, 2.2, 3.1 .. 3.5")
@@ -78,7 +88,7 @@ def build_parser() -> Parser:
 
     sb = sub.add_parser("sandbox", parents=[common], help="the local moto server that labs run against")
     sb.add_argument("action", choices=("start", "stop", "status", "reset"))
-    sb.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 5599)")
+    sb.add_argument("--port", type=_port, default=None, help="port on 127.0.0.1, 1-65535 (default 5599)")
 
     q = sub.add_parser("quiz", parents=[common], help="practice questions (TUI, or --headless with --answers)")
     q.add_argument("--mode", default="practice", choices=("practice", "exam", "review", "due"))

@@ -259,19 +259,25 @@ def check_group_launches(ctx: Context) -> Result:
     return ok(f"{ASG_NAME} launches the default version of {LT_NAME}.", f"{ASG_NAME}은(는) {LT_NAME}의 기본 버전으로 시작합니다.")
 
 
-def _group_zones(ctx: Context, group: dict) -> list[str]:
-    subnet_ids = [s for s in (group.get("VPCZoneIdentifier") or "").split(",") if s]
-    if subnet_ids:
-        subnets = ctx.client("ec2").describe_subnets(SubnetIds=subnet_ids)["Subnets"]
-        return sorted({s["AvailabilityZone"] for s in subnets})
-    return sorted(set(group.get("AvailabilityZones") or []))
+def _group_zones(ctx: Context, group: dict) -> tuple[list[str], list[str]]:
+    """The AZs of the group's subnets, and the subnet ids it names that no longer exist."""
+    subnet_ids = [s.strip() for s in (group.get("VPCZoneIdentifier") or "").split(",") if s.strip()]
+    if not subnet_ids:
+        return sorted(set(group.get("AvailabilityZones") or [])), []
+    # A filter, not SubnetIds=: a deleted subnet is then missing from the answer, not an error.
+    found = ctx.client("ec2").describe_subnets(Filters=[{"Name": "subnet-id", "Values": subnet_ids}])["Subnets"]
+    gone = sorted(set(subnet_ids) - {s["SubnetId"] for s in found})
+    return sorted({s["AvailabilityZone"] for s in found}), gone
 
 
 def check_group_zones(ctx: Context) -> Result:
     group = _group(ctx)
     if group is None:
         return NO_ASG
-    zones = _group_zones(ctx, group)
+    zones, gone = _group_zones(ctx, group)
+    if gone:
+        return fail(f"The group names subnets that no longer exist ({', '.join(gone)}): set --vpc-zone-identifier to existing subnets in at least 2 AZs.",
+                    f"그룹이 더 이상 없는 서브넷({', '.join(gone)})을 가리킵니다: --vpc-zone-identifier를 2개 이상 가용 영역의 기존 서브넷으로 설정하십시오.")
     if len(zones) >= 2:
         return ok(f"The group spans {len(zones)} AZs: {', '.join(zones)}.", f"그룹이 가용 영역 {len(zones)}개에 걸쳐 있습니다: {', '.join(zones)}.")
     return fail(f"The group spans {len(zones)} AZ ({', '.join(zones) or 'none'}): give it subnets in at least 2 AZs (update-auto-scaling-group --vpc-zone-identifier subnet-a,subnet-b) so one AZ failing does not take the tier down.",
@@ -442,7 +448,10 @@ def cleanup(ctx: Context) -> list[dict]:
     def record(kind: str, ident: str, deleted: bool, reason: str = "") -> None:
         done.append({"type": kind, "id": ident, "deleted": deleted, **({"reason": reason} if reason else {})})
 
-    if _group(ctx) is not None:
+    group = _group(ctx)
+    group_instances = [i["InstanceId"] for i in (group or {}).get("Instances", [])]
+    if group is not None:
+        # ForceDelete terminates the group's own instances, and only those.
         autoscaling.delete_auto_scaling_group(AutoScalingGroupName=ASG_NAME, ForceDelete=True)
         record("autoscaling-group", ASG_NAME, True)
     if _template(ctx) is not None:
@@ -455,18 +464,17 @@ def cleanup(ctx: Context) -> list[dict]:
     except Exception:  # a sandbox has no placement groups; on real AWS the error is real
         if not ctx.on_endpoint:
             raise
-    subnets = _subnets(ctx)
-    if subnets:
-        # Instances the group launched still sit in the subnets until they terminate.
-        ids = [i["InstanceId"] for r in ec2.describe_instances(Filters=[
-            {"Name": "subnet-id", "Values": [s["SubnetId"] for s in subnets]},
+    if group_instances and not ctx.on_endpoint:
+        ec2.get_waiter("instance_terminated").wait(InstanceIds=group_instances)
+    for subnet in _subnets(ctx):
+        # Instances the lab did not create (a bastion, another group) keep their subnet alive.
+        others = [i["InstanceId"] for r in ec2.describe_instances(Filters=[
+            {"Name": "subnet-id", "Values": [subnet["SubnetId"]]},
             {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}])["Reservations"]
-            for i in r["Instances"]]
-        if ids:
-            ec2.terminate_instances(InstanceIds=ids)
-            if not ctx.on_endpoint:
-                ec2.get_waiter("instance_terminated").wait(InstanceIds=ids)
-    for subnet in subnets:
+            for i in r["Instances"] if i["InstanceId"] not in group_instances]
+        if others:
+            record("subnet", subnet["SubnetId"], False, f"holds instances the lab did not create: {', '.join(others)}")
+            continue
         try:
             ec2.delete_subnet(SubnetId=subnet["SubnetId"])
             record("subnet", subnet["SubnetId"], True)

@@ -62,17 +62,32 @@ def resolve(endpoint_url: str | None = None, real: bool = False) -> Iterator[Bac
         raise UsageError(REAL_AWS_REFUSAL)
     url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     if url:
-        if not url.startswith(("http://", "https://")):
-            raise UsageError(f"--endpoint-url must start with http:// or https://, not {url!r}")
-        yield Backend("endpoint", url.rstrip("/"))
+        yield Backend("endpoint", check_endpoint(url))
         return
     with sandbox.endpoint_for_command() as (endpoint, temporary):
         yield Backend("sandbox", endpoint, temporary)
 
 
+def check_endpoint(url: str) -> str:
+    """An endpoint URL as boto3 needs it, or a usage error saying what is wrong with it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # raises ValueError when out of range or not a number
+    except ValueError as exc:
+        raise UsageError(f"--endpoint-url {url!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url.strip():
+        raise UsageError(f"--endpoint-url must look like http://127.0.0.1:5599, not {url!r}")
+    if port == 0:
+        raise UsageError(f"--endpoint-url {url!r}: port 0 is not a port a server listens on")
+    return url.strip().rstrip("/")
+
+
 def translate(exc: BaseException, backend: Backend) -> EnvironmentFailure | None:
     """The environment failure behind an exception from a boto3 call, or None if it is a bug."""
     import botocore.exceptions as bce  # noqa: PLC0415
+    from botocore.parsers import ResponseParserError  # not in botocore.exceptions
 
     where = backend.describe()
     if isinstance(exc, NotImplementedError):
@@ -83,7 +98,7 @@ def translate(exc: BaseException, backend: Backend) -> EnvironmentFailure | None
         return EnvironmentFailure(f"cannot reach {where}{hint}")
     if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
         return EnvironmentFailure("no AWS credentials: configure them (aws configure) or use the sandbox")
-    if isinstance(exc, bce.ResponseParserError):
+    if isinstance(exc, ResponseParserError):
         return NotEmulated(f"an action is not emulated by {where} (unreadable error page)")
     if isinstance(exc, bce.ClientError):
         err = exc.response.get("Error", {})
@@ -95,4 +110,6 @@ def translate(exc: BaseException, backend: Backend) -> EnvironmentFailure | None
         return EnvironmentFailure(f"{op} failed on {where}: {code}: {err.get('Message', '')}".strip())
     if isinstance(exc, bce.BotoCoreError):
         return EnvironmentFailure(f"AWS SDK error on {where}: {exc}")
+    if isinstance(exc, (ConnectionError, OSError)):
+        return EnvironmentFailure(f"cannot reach {where}: {exc}")
     return None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from tutor import paths
-from tutor.errors import EnvironmentFailure
+from tutor.errors import EnvironmentFailure, UsageError
 
 DEFAULT_PORT = 5599
 HEALTH_PATH = "/_tutor/health"
@@ -137,6 +137,8 @@ def _wait_ready(proc: subprocess.Popen, port: int, log: Path, timeout: float) ->
 
 def start(port: int | None = None, timeout: float = 120.0) -> SandboxStatus:
     """Start the persistent sandbox (or return the one that runs)."""
+    if port is not None and not 1 <= port <= 65535:
+        raise UsageError(f"--port must be between 1 and 65535, not {port}")
     current = status()
     if current.running:
         if port is None or port == current.port:
@@ -144,7 +146,7 @@ def start(port: int | None = None, timeout: float = 120.0) -> SandboxStatus:
         raise EnvironmentFailure(
             f"a sandbox already runs on port {current.port}; stop it first (tutor sandbox stop)"
         )
-    port = port or DEFAULT_PORT
+    port = DEFAULT_PORT if port is None else port
     if not _port_free(port):
         raise EnvironmentFailure(f"port {port} on 127.0.0.1 is in use; choose another with --port N")
     folder = paths.sandbox_dir()
