@@ -239,3 +239,16 @@ def test_sandbox_port_must_be_valid(port, capsys):
         main(["sandbox", "start", "--port", port])
     assert exc.value.code == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_quiz_input_edge_cases(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TUTOR_CONTENT", FIXTURE)
+    binary = tmp_path / "bad.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00garbage\n")
+    assert main(["quiz", "--day", "1", "--headless", "--answers", str(binary)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+    twice = answers_file(tmp_path, [{"id": "fx-003", "answer": ["B", "B", "D"]}])
+    assert main(["quiz", "--day", "1", "--headless", "--answers", twice]) == 2
+    assert main(["quiz", "--mode", "exam", "--minutes", "0", "--headless", "--answers", "/dev/null"]) == 2
+    assert main(["quiz", "export", "--day", "9"]) == 2
+    assert main(["quiz", "export", "--task", "9.9", "--json"]) == 2

@@ -33,6 +33,8 @@ def read_answers(source: str) -> dict[str, list[str]]:
         text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
     except OSError as exc:
         raise UsageError(f"cannot read answers from {source}: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read answers from {source}: not UTF-8 text") from None
     answers: dict[str, list[str]] = {}
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -48,7 +50,10 @@ def read_answers(source: str) -> dict[str, list[str]]:
             answer = [answer]
         if not isinstance(answer, list) or not all(isinstance(k, str) for k in answer):
             raise UsageError(f"answers line {n}: `answer` must be a list of option keys")
-        answers[item["id"]] = [k.strip().upper() for k in answer]
+        keys = [k.strip().upper() for k in answer]
+        if len(set(keys)) != len(keys):
+            raise UsageError(f"answers line {n}: a key is given twice")
+        answers[item["id"]] = keys
     return answers
 
 
@@ -80,6 +85,8 @@ def build_quiz(catalog, store, args) -> tuple[list, int | None]:
     mode = args.mode
     if args.count is not None and args.count < 1:
         raise UsageError("--count must be at least 1")
+    if args.minutes is not None and args.minutes < 1:
+        raise UsageError("--minutes must be at least 1")
     if mode == "exam":
         count = args.count or exam.DEFAULT_COUNT
         questions = exam.draw_exam(list(catalog.questions.values()), count, args.seed)
@@ -159,6 +166,10 @@ def _record(store: Store, args, attempts, result, minutes) -> None:
 
 
 def export(args: argparse.Namespace, out: Output) -> int:
+    if args.day is not None and args.day not in DAYS:
+        raise UsageError(f"--day must be one of {', '.join(DAYS)}, not {args.day!r}")
+    if args.task is not None and args.task not in TASKS:
+        raise UsageError(f"--task must be one of {', '.join(TASKS)}, not {args.task!r}")
     catalog = load_catalog()
     pool = catalog.questions_for(day=args.day, task=args.task)
     data: list[dict[str, Any]] = [
