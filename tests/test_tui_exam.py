@@ -160,3 +160,26 @@ async def test_language_switch_during_exam(tmp_path):
         await pilot.press("l")
         await pilot.pause()
         assert q.stem.ko.strip()[:10] in app.screen.query_one("#stem").source
+
+
+async def test_practice_picker_by_task_and_service(tmp_path):
+    from tutor.tui.picker import PracticePicker
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        assert isinstance(app.screen, PracticePicker)
+        options = app.screen.query_one("OptionList")
+        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "task:3.3")
+        options.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen) and {q.task for q in app.screen.questions} == {"3.3"}
+        await pilot.press("escape")
+        await pilot.press("t")
+        options = app.screen.query_one("OptionList")
+        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "service:dynamodb")
+        options.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert all(any("dynamodb" in s.lower() for s in q.services) for q in app.screen.questions)

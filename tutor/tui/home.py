@@ -21,6 +21,7 @@ class HomeScreen(Screen):
         Binding("enter,r", "lesson", "Lesson"),
         Binding("z", "quiz", "Quiz"),
         Binding("w", "weakest", "Weakest first"),
+        Binding("t", "pick", "Practice by…"),
         Binding("b", "lab", "Lab"),
         Binding("e", "exam", "Exam"),
         Binding("m", "mistakes", "Mistakes"),
@@ -145,6 +146,28 @@ class HomeScreen(Screen):
 
         questions = [self.app.catalog.questions[i] for i in ids if i in self.app.catalog.questions]
         self.app.push_screen(QuizScreen(mode=mode, questions=questions))
+
+    def action_pick(self) -> None:
+        """Practice by day, task statement, service or weakest first."""
+        from tutor.content.models import service_key
+        from tutor.tui.picker import PracticePicker
+        from tutor.tui.quiz import QuizScreen
+
+        def chosen(choice: dict | None) -> None:
+            if not choice:
+                return
+            if "weakest" in choice:
+                self.action_weakest()
+            elif "service" in choice:
+                pool = [q for q in self.app.catalog.questions.values()
+                        if any(service_key(s) == choice["service"] for s in q.services)]
+                from tutor.quiz.engine import DEFAULT_COUNT, draw
+
+                self.app.push_screen(QuizScreen(questions=draw(pool, DEFAULT_COUNT)))
+            else:
+                self.app.push_screen(QuizScreen(day=choice.get("day"), task=choice.get("task")))
+
+        self.app.push_screen(PracticePicker(), chosen)
 
     def action_weakest(self) -> None:
         """Practice from the weakest task statements first (by readiness)."""

@@ -59,6 +59,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_lab": ("No lab for this day yet.", "이 날의 실습이 아직 없습니다."),
     "error": ("Error", "오류"),
     "read_section": ("Press **r** to read the lesson section *{heading}*.", "**r**을 누르면 레슨 섹션 *{heading}*을(를) 읽습니다."),
+    "weakest": ("Weakest task statements first", "준비도가 가장 낮은 과제부터"),
+    "pick_practice": ("Practise what? (enter to start, escape to close)", "무엇을 연습할까요? (enter로 시작, escape로 닫기)"),
     "yes": ("Yes", "예"),
     "no": ("No", "아니요"),
     "overview": ("Answered {answered}/{total} · flagged {flagged}. Choose a question:", "답변 {answered}/{total} · 표시 {flagged}. 문항을 고르십시오:"),
