@@ -167,3 +167,23 @@ async def test_lab_screen_reports_unreachable_backend(tmp_path):
         await wait_workers(app, pilot)
         assert isinstance(app.screen, LabScreen)  # no crash: an error notification instead
         assert any("cannot reach" in n.message for n in app._notifications)
+
+
+async def test_language_switch_on_every_screen(tmp_path):
+    app = make_app(tmp_path, lang="ko")
+    async with app.run_test(size=SIZE) as pilot:
+        for keys in (["b"], ["e"], ["z"], ["enter"], ["p"], ["t"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            before = type(app.screen).__name__
+            await pilot.press("l")
+            await pilot.pause()
+            await pilot.press("l")
+            await pilot.pause()
+            assert type(app.screen).__name__ == before  # no crash, same screen
+            await pilot.press("escape")
+            await pilot.pause()
+            if type(app.screen).__name__ != "HomeScreen":
+                await pilot.press("escape")
+        footer_keys = {b.action: b.description for _, b in app.screen._bindings}
+        assert footer_keys.get("lesson") == "레슨"

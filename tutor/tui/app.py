@@ -12,6 +12,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tutor import sandbox
@@ -19,7 +20,7 @@ from tutor.content.check import check_catalog
 from tutor.content.loader import Catalog, load_catalog
 from tutor.errors import TutorError
 from tutor.store import Store
-from tutor.tui.i18n import tr
+from tutor.tui.i18n import localize_bindings, tr
 
 
 class TutorApp(App):
@@ -51,6 +52,7 @@ class TutorApp(App):
 
         self.title = tr("app.title", self.lang)
         self.sub_title = tr("app.subtitle", self.lang)
+        localize_bindings(self, self.lang)
         self.push_screen(HomeScreen())
         problems = check_catalog(self.catalog)
         if problems:
@@ -124,6 +126,19 @@ class TutorApp(App):
     def watch_lang(self, lang: str) -> None:
         self.title = tr("app.title", lang)
         self.sub_title = tr("app.subtitle", lang)
+        localize_bindings(self, lang)
+        for screen in self.screen_stack:
+            localize_bindings(screen, lang)
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+        if isinstance(screen, Screen):
+            localize_bindings(screen, self.lang)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):  # type: ignore[override]
+        if isinstance(screen, Screen):
+            localize_bindings(screen, self.lang)
+        return super().switch_screen(screen)
 
     def action_help(self) -> None:
         from tutor.tui.help import HelpScreen  # noqa: PLC0415

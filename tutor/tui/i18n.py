@@ -109,3 +109,38 @@ def tr(key: str, lang: str, **kwargs: object) -> str:
 def topic(day: str, lang: str) -> str:
     en, ko = DAY_TOPICS[day]
     return ko if lang == "ko" else en
+
+
+#: Footer labels per action (the classes declare English; the app shows the chosen language).
+KEY_LABELS: dict[str, str] = {
+    "lesson": "레슨", "quiz": "퀴즈", "lab": "실습", "exam": "모의고사", "mistakes": "오답 복습",
+    "due": "오늘 복습", "progress": "진행 상황", "app.quit": "종료", "weakest": "약점 먼저",
+    "pick": "골라서 연습", "app.pop_screen": "뒤로", "toggle_toc": "목차", "submit": "제출",
+    "next": "다음", "read": "레슨 읽기", "flag": "표시", "check": "검사", "check_all": "모두 검사",
+    "solve": "풀이 실행", "copy": "명령 복사", "leave": "나가기", "move(-1)": "이전", "move(1)": "다음",
+    "overview": "전체 보기", "help": "도움말", "dismiss_none": "닫기",
+}
+
+
+def localize_bindings(node, lang: str) -> None:
+    """Show the footer of ``node`` in ``lang``. Textual keeps descriptions on frozen Binding
+    objects, so each is replaced by a copy with the translated text; English restores the class's."""
+    import dataclasses
+
+    try:
+        table = node._bindings.key_to_bindings
+    except AttributeError:  # a Textual without this map: keep the English labels
+        return
+    for key, bindings in table.items():
+        new = []
+        for binding in bindings:
+            original = getattr(binding, "_tutor_en", None) or binding.description
+            text = KEY_LABELS.get(binding.action, original) if lang == "ko" else original
+            copy = dataclasses.replace(binding, description=text)
+            object.__setattr__(copy, "_tutor_en", original)
+            new.append(copy)
+        table[key] = new
+    try:
+        node.refresh_bindings()
+    except Exception:  # not mounted yet: the footer reads the new labels when it is
+        pass

@@ -45,10 +45,6 @@ class LabScreen(Screen):
         with Horizontal(id="lab"):
             yield ListView(id="steps")
             with VerticalScroll(id="detail"):
-                yield Markdown(id="instructions")
-                yield Label(id="commands-label", classes="muted")
-                yield TextArea(id="commands", read_only=True, soft_wrap=True, show_line_numbers=False)
-                yield Static(id="env", classes="muted")
                 with Horizontal(id="buttons"):
                     yield Button(id="check", variant="primary")
                     yield Button(id="check-all")
@@ -56,6 +52,10 @@ class LabScreen(Screen):
                     yield Button(id="read")
                 yield Static(id="status", classes="muted")
                 yield Vertical(id="results")
+                yield Markdown(id="instructions")
+                yield Label(id="commands-label", classes="muted")
+                yield TextArea(id="commands", read_only=True, soft_wrap=True, show_line_numbers=False)
+                yield Static(id="env", classes="muted")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,11 +70,12 @@ class LabScreen(Screen):
         lang = self.app.lang
         self.sub_title = f"{self.lab.id}: {self.lab.title.get(lang)}"
         steps = self.query_one(ListView)
-        index = self.step_index
-        steps.clear()
-        for i, step in enumerate(self.lab.steps):
-            steps.append(ListItem(Label(self.step_label(i)), id=f"step-{step.id}"))
-        steps.index = index
+        if not steps.children:  # built once; a language switch only relabels them
+            for i, step in enumerate(self.lab.steps):
+                steps.append(ListItem(Label(self.step_label(i)), id=f"step-{step.id}"))
+            steps.index = self.step_index
+        else:
+            self.relabel_steps()
         for button, key in (("check", "check"), ("check-all", "check_all"), ("solve", "solve"), ("read", "read_about")):
             self.query_one(f"#{button}", Button).label = tr(key, lang)
         self.query_one("#commands-label", Label).update(tr("commands", lang) + "  (c)")
@@ -85,8 +86,7 @@ class LabScreen(Screen):
         step = self.lab.steps[i]
         result = self.last.get(step.id)
         mark = "·" if result is None else ("✓" if result["passed"] else "✗")
-        extra = " (real AWS)" if step.real_aws_only else ""
-        return f"{mark} {i + 1}. {step.title.get(self.app.lang)}{extra}"
+        return f"{mark} {i + 1}. {step.title.get(self.app.lang)}"
 
     def render_step(self) -> None:
         lang, step = self.app.lang, self.lab.steps[self.step_index]
@@ -196,7 +196,9 @@ class LabScreen(Screen):
         if skipped:
             status += f" · {tr('real_only', lang)} ({', '.join(skipped)})"
         self.query_one("#status", Static).update(status)
-        steps = self.query_one(ListView)
-        for i, item in enumerate(steps.children):
-            item.query_one(Label).update(self.step_label(i))
+        self.relabel_steps()
         self.show_results(self.lab.steps[self.step_index].id)
+
+    def relabel_steps(self) -> None:
+        for i, item in enumerate(self.query_one(ListView).children):
+            item.query_one(Label).update(self.step_label(i))
