@@ -252,3 +252,22 @@ def test_quiz_input_edge_cases(tmp_path, monkeypatch, capsys):
     assert main(["quiz", "--mode", "exam", "--minutes", "0", "--headless", "--answers", "/dev/null"]) == 2
     assert main(["quiz", "export", "--day", "9"]) == 2
     assert main(["quiz", "export", "--task", "9.9", "--json"]) == 2
+
+
+def test_bad_db_is_one_line_usage_error(tmp_path, capsys):
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_text("garbage " * 100)
+    assert main(["progress", "--db", str(corrupt)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tutor: cannot open the progress database") and err.count("\n") == 1
+    assert main(["progress", "--db", str(tmp_path)]) == 2
+
+
+def test_lab_show_flags_real_aws_steps_once(capsys):
+    assert main(["lab", "show", "ec2-asg", "--lang", "en"]) == 0
+    assert "(real AWS only) (real AWS only)" not in capsys.readouterr().out
+
+
+def test_exam_count_beyond_the_bank(capsys):
+    assert main(["quiz", "--mode", "exam", "--count", "100000", "--headless", "--answers", "/dev/null"]) == 2
+    assert "more than" in capsys.readouterr().err

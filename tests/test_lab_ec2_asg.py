@@ -272,3 +272,36 @@ def test_group_naming_a_deleted_subnet_fails_its_check(lab_runner, endpoint):
     ec2.delete_subnet(SubnetId=extra)
     zones = checks_of(lab_runner(LAB).verify("asg"), "asg")["zones"]
     assert zones["passed"] is False and extra in zones["message"]
+
+
+def test_made_up_instance_type_fails(lab_runner, endpoint):
+    build(endpoint, itype="c7g.nonsense")
+    check = checks_of(lab_runner(LAB).verify("launch-template"), "launch-template")["instance-type"]
+    assert check["passed"] is False and "not an EC2 instance type" in check["message"]
+
+
+def test_override_with_another_template_fails(lab_runner, endpoint):
+    build(endpoint)
+    ec2, asg = clients(endpoint)
+    ec2.create_launch_template(LaunchTemplateName="other-lt", LaunchTemplateData={"InstanceType": "t3.micro"})
+    asg.delete_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", ForceDelete=True)
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-public-*"]}])["Subnets"]]
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="streamcloud-web-asg", MinSize=2, MaxSize=6, DesiredCapacity=2,
+        VPCZoneIdentifier=",".join(subnets), HealthCheckGracePeriod=300,
+        MixedInstancesPolicy={"LaunchTemplate": {
+            "LaunchTemplateSpecification": {"LaunchTemplateName": "streamcloud-web-lt", "Version": "$Default"},
+            "Overrides": [{"InstanceType": "c7g.large"},
+                          {"InstanceType": "m7g.large", "LaunchTemplateSpecification": {"LaunchTemplateName": "other-lt"}}]}})
+    launches = checks_of(lab_runner(LAB).verify("asg"), "asg")["launches"]
+    assert launches["passed"] is False and "other-lt" in launches["message"]
+
+
+def test_pinned_version_without_user_data_fails(lab_runner, endpoint):
+    build(endpoint)
+    version = _second_version(endpoint, {"ImageId": "ami-12c6146b", "InstanceType": "c7g.large",
+                                         "MetadataOptions": {"HttpTokens": "required"}})
+    _, asg = clients(endpoint)
+    asg.update_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg",
+                                  LaunchTemplate={"LaunchTemplateName": "streamcloud-web-lt", "Version": str(version)})
+    assert checks_of(lab_runner(LAB).verify("asg"), "asg")["launches"]["passed"] is False

@@ -76,10 +76,17 @@ class Store:
     """Progress of one student, keyed by the catalog's stable ids (unknown ids are kept)."""
 
     def __init__(self, path: str | Path | None = None):
+        import sqlite3
+
+        from tutor.errors import UsageError
+
         self.path = paths.db_path(path)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        migrations.apply(self.db)
+        try:
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            migrations.apply(self.db)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise UsageError(f"cannot open the progress database {self.path}: {exc}") from None
 
     def close(self) -> None:
         self.db.close()

@@ -161,6 +161,15 @@ def check_template_exists(ctx: Context) -> Result:
               f"시작 템플릿 {LT_NAME}({template['LaunchTemplateId']}), 기본 버전 {template['DefaultVersionNumber']}.")
 
 
+def _type_exists(ctx: Context, itype: str) -> bool:
+    try:
+        return bool(ctx.client("ec2").describe_instance_types(InstanceTypes=[itype])["InstanceTypes"])
+    except Exception as exc:
+        if error_code(exc).startswith("InvalidInstanceType"):
+            return False
+        raise
+
+
 def check_instance_type(ctx: Context) -> Result:
     data, missing = _default_data(ctx)
     if missing:
@@ -168,6 +177,9 @@ def check_instance_type(ctx: Context) -> Result:
     itype = data.get("InstanceType") or ""
     family = itype.split(".")[0]
     if family in FAMILIES:
+        if not _type_exists(ctx, itype):
+            return fail(f"{itype} is not an EC2 instance type: use a real size of family {family}, for example {family}.large.",
+                        f"{itype}은(는) EC2 인스턴스 유형이 아닙니다: {family} 패밀리의 실제 크기(예: {family}.large)를 사용하십시오.")
         return ok(f"Instance type {itype} is of family {family}.", f"인스턴스 유형 {itype}은(는) {family} 패밀리입니다.")
     allowed = "/".join(FAMILIES)
     if not itype:
@@ -246,11 +258,19 @@ def check_group_launches(ctx: Context) -> Result:
     if str(number) != str(template["DefaultVersionNumber"]):
         data = (_version(ctx, str(number)) or {}).get("LaunchTemplateData", {})
         itype = data.get("InstanceType") or "no instance type"
-        if itype.split(".")[0] not in FAMILIES or (data.get("MetadataOptions") or {}).get("HttpTokens") != "required":
+        if (itype.split(".")[0] not in FAMILIES or (data.get("MetadataOptions") or {}).get("HttpTokens") != "required"
+                or not data.get("UserData")):
             problems_en.append(f"it launches version {number} ({itype}, HttpTokens={(data.get('MetadataOptions') or {}).get('HttpTokens', 'optional')}), not the default version: use Version=$Default")
             problems_ko.append(f"기본 버전이 아닌 버전 {number}({itype}, HttpTokens={(data.get('MetadataOptions') or {}).get('HttpTokens', 'optional')})을(를) 시작합니다: Version=$Default를 사용하십시오")
-    bad = [o["InstanceType"] for o in mixed.get("Overrides") or []
+    overrides = mixed.get("Overrides") or []
+    bad = [o["InstanceType"] for o in overrides
            if o.get("InstanceType") and o["InstanceType"].split(".")[0] not in FAMILIES]
+    # An override with its own template or with attribute-based requirements launches
+    # something step launch-template never judged.
+    bad += [f"launch template {(o['LaunchTemplateSpecification'].get('LaunchTemplateName') or o['LaunchTemplateSpecification'].get('LaunchTemplateId'))}"
+            for o in overrides if o.get("LaunchTemplateSpecification")
+            and o["LaunchTemplateSpecification"].get("LaunchTemplateName") != LT_NAME]
+    bad += ["instance requirements (attribute-based types)" for o in overrides if o.get("InstanceRequirements")]
     if bad:
         problems_en.append(f"its overrides launch {', '.join(bad)}: keep overrides to families {'/'.join(FAMILIES)}")
         problems_ko.append(f"재정의가 {', '.join(bad)}을(를) 시작합니다: 재정의는 {'/'.join(FAMILIES)} 패밀리로 제한하십시오")

@@ -44,7 +44,8 @@ def show(args: argparse.Namespace, out: Output) -> int:
         lines = [f"# {lab.id}: {data['title']}", "", data["intro"].strip(), ""]
         for i, s in enumerate(data["steps"], 1):
             flag = out.t(" (real AWS only)", " (실제 AWS 전용)") if s["real_aws_only"] else ""
-            lines += [f"## {i}. {s['id']}: {s['title']}{flag}", "", s["instructions"].strip(), ""]
+            title = s["title"] if flag.strip() in s["title"] else s["title"] + flag
+            lines += [f"## {i}. {s['id']}: {title}", "", s["instructions"].strip(), ""]
             lines += [f"    {c}" for c in s["commands"]] + [""]
             lines += [f"  - [{c['id']}] {c['describe']}" for c in s["checks"]] + [""]
         return "\n".join(lines)
@@ -85,9 +86,9 @@ def _runner(lab, folder, out: Output, backend):
 
 
 def _verify_and_record(args, out, runner, backend) -> int:
-    report = runner.verify(args.step, progress=lambda s: out.info(out.t(f"checking {s} ...", f"{s} 검사 중 ...")))
-    store = Store(args.db)
+    store = Store(args.db)  # opened first: a bad --db fails before any check runs
     try:
+        report = runner.verify(args.step, progress=lambda s: out.info(out.t(f"checking {s} ...", f"{s} 검사 중 ...")))
         store.record_lab_checks(runner.lab.id, report["steps"], backend.kind)
     finally:
         store.close()
@@ -95,14 +96,20 @@ def _verify_and_record(args, out, runner, backend) -> int:
     return ExitCode.OK if report["passed"] else ExitCode.FAILED
 
 
+def _say_if_temporary(out: Output, backend) -> None:
+    if backend.temporary:
+        out.info(out.t("no sandbox is running: started an empty one for this command only; nothing it holds is kept "
+                       "(tutor sandbox start keeps one running)",
+                       "실행 중인 샌드박스가 없어 이 명령만을 위해 빈 샌드박스를 시작했습니다. 그 안의 내용은 남지 않습니다"
+                       "(계속 실행하려면 tutor sandbox start)"))
+
+
 def verify(args: argparse.Namespace, out: Output) -> int:
     from tutor.labs.backend import resolve  # noqa: PLC0415
 
     lab, folder = _checked_lab(args)
     with resolve(args.endpoint_url, args.real) as backend:
-        if backend.temporary:
-            out.info(out.t("no sandbox is running: started an empty one for this command (tutor sandbox start keeps one)",
-                           "실행 중인 샌드박스가 없어 이 명령만을 위해 빈 샌드박스를 시작했습니다(tutor sandbox start로 계속 실행)"))
+        _say_if_temporary(out, backend)
         runner = _runner(lab, folder, out, backend)
         return _verify_and_record(args, out, runner, backend)
 
@@ -113,7 +120,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
     if not args.solve:
         raise UsageError("tutor lab run needs --solve (run every step's solution, then verify)")
     lab, folder = _checked_lab(args)
+    Store(args.db).close()  # a bad --db fails before anything is built
     with resolve(args.endpoint_url, args.real) as backend:
+        _say_if_temporary(out, backend)
         runner = _runner(lab, folder, out, backend)
         steps = [args.step] if args.step else None
         solved = runner.solve(steps, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
@@ -126,6 +135,7 @@ def cleanup(args: argparse.Namespace, out: Output) -> int:
 
     lab, folder = _checked_lab(args)
     with resolve(args.endpoint_url, args.real) as backend:
+        _say_if_temporary(out, backend)
         removed = _runner(lab, folder, out, backend).cleanup()
     data = {"lab": args.lab, "backend": backend.to_json(), "resources": removed,
             "ok": all(r["deleted"] for r in removed)}

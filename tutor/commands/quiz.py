@@ -89,6 +89,8 @@ def build_quiz(catalog, store, args) -> tuple[list, int | None]:
         raise UsageError("--minutes must be at least 1")
     if mode == "exam":
         count = args.count or exam.DEFAULT_COUNT
+        if count > len(catalog.questions):
+            raise UsageError(f"--count {count} is more than the {len(catalog.questions)} questions in the bank")
         questions = exam.draw_exam(list(catalog.questions.values()), count, args.seed)
         if not questions:
             raise UsageError("the question bank is empty")
@@ -209,7 +211,8 @@ def progress(args: argparse.Namespace, out: Output) -> int:
         "questions_in_bank": len(catalog.questions),
         "lessons_read": sorted(reads),
         "labs": {lab_id: {"steps_passed": sorted(s for s, r in st.items() if r["passed"]),
-                          "steps": len(catalog.labs[lab_id].steps)}
+                          "steps": len(catalog.labs[lab_id].steps),
+                          "real_aws_only": [s.id for s in catalog.labs[lab_id].steps if s.real_aws_only]}
                  for lab_id, st in labs.items()},
     }
 
@@ -225,8 +228,11 @@ def progress(args: argparse.Namespace, out: Output) -> int:
         for e in exams[-5:]:
             lines.append(out.t(f"  exam {e['finished_at']}: {e['score_percent']} % -> {e['scaled_score']}", f"  모의고사 {e['finished_at']}: {e['score_percent']}% -> {e['scaled_score']}"))
         for lab_id, v in data["labs"].items():
-            lines.append(out.t(f"  lab {lab_id}: {len(v['steps_passed'])}/{v['steps']} steps passed",
-                               f"  실습 {lab_id}: {v['steps']}단계 중 {len(v['steps_passed'])}단계 통과"))
+            extra = len(v["real_aws_only"])
+            lines.append(out.t(f"  lab {lab_id}: {len(v['steps_passed'])}/{v['steps']} steps passed"
+                               + (f" ({extra} of them checked on real AWS only)" if extra else ""),
+                               f"  실습 {lab_id}: {v['steps']}단계 중 {len(v['steps_passed'])}단계 통과"
+                               + (f"(그중 {extra}단계는 실제 AWS에서만 검사)" if extra else "")))
         return "\n".join(lines)
 
     out.emit(data, human)

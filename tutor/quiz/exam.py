@@ -59,6 +59,10 @@ def draw_exam(questions: Sequence[Question], count: int = DEFAULT_COUNT, seed: i
         if short:
             rest = [q for t in tasks for q in by_task.get(t, []) if q not in chosen]
             chosen.extend(rng.sample(rest, min(short, len(rest))))
+    want_total = min(count, sum(len(qs) for qs in by_task.values()))
+    if len(chosen) < want_total:  # one domain ran short: the other fills the exam
+        rest = sorted((q for qs in by_task.values() for q in qs if q not in chosen), key=lambda q: q.id)
+        chosen.extend(rng.sample(rest, want_total - len(chosen)))
     rng.shuffle(chosen)
     return chosen
 
