@@ -46,6 +46,9 @@ def moto_endpoint():
 
     from moto.server import ThreadedMotoServer
 
+    from tutor.sandbox import fidelity
+
+    fidelity.apply()  # the tests' server behaves like the sandbox students get
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

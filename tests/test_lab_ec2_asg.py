@@ -236,13 +236,24 @@ def test_mixed_instances_with_burstable_overrides_fails(lab_runner, endpoint):
     assert checks["launches"]["passed"] is False and "t3.micro" in checks["launches"]["message"]
 
 
-def test_new_version_without_full_data_explains_the_sandbox(lab_runner, endpoint):
+def test_new_version_without_full_data_explains_why(lab_runner, endpoint):
     build(endpoint, itype="t3.micro")
-    _second_version(endpoint, {"InstanceType": "c7g.large"}, make_default=True)  # as with --source-version
+    _second_version(endpoint, {"InstanceType": "c7g.large"}, make_default=True)  # no source version
     checks = checks_of(lab_runner(LAB).verify("launch-template"), "launch-template")
     assert checks["instance-type"]["passed"] is True
     assert checks["imdsv2"]["passed"] is False and "--source-version" in checks["imdsv2"]["message"]
     assert checks["user-data"]["passed"] is False and "--source-version" in checks["user-data"]["message"]
+
+
+def test_fix_with_source_version_works_on_the_sandbox(lab_runner, endpoint):
+    build(endpoint, itype="t3.micro")
+    ec2, _ = clients(endpoint)
+    version = ec2.create_launch_template_version(LaunchTemplateName="streamcloud-web-lt", SourceVersion="1",
+                                                 LaunchTemplateData={"InstanceType": "c7g.large"})
+    number = version["LaunchTemplateVersion"]["VersionNumber"]
+    ec2.modify_launch_template(LaunchTemplateName="streamcloud-web-lt", DefaultVersion=str(number))
+    report = lab_runner(LAB).verify("launch-template")
+    assert report["passed"] is True, report  # type fixed, IMDSv2 and user data kept from version 1
 
 
 def test_cleanup_keeps_instances_the_lab_did_not_create(lab_runner, endpoint):

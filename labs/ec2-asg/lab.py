@@ -86,17 +86,17 @@ def _default_data(ctx: Context) -> tuple[dict | None, Result | None]:
 
 
 SOURCE_VERSION_NOTE = (
-    " (The sandbox does not copy --source-version data into a new version: give a new version the "
-    "full launch template data.)",
-    " (샌드박스는 --source-version의 데이터를 새 버전에 복사하지 않습니다. 새 버전에는 시작 템플릿 "
-    "데이터를 모두 넣으십시오.)",
+    " (A new version holds only the data given to it: create it with --source-version N to start "
+    "from an older version, or give it the full launch template data.)",
+    " (새 버전에는 지정한 데이터만 들어갑니다. 이전 버전에서 시작하려면 --source-version N으로 "
+    "만들거나 시작 템플릿 데이터를 모두 넣으십시오.)",
 )
 
 
 def _missing(ctx: Context, result: Result, key: str) -> Result:
-    """A failure for a key the default version lacks; on an endpoint, say why it may be missing."""
+    """A failure for a key the default version lacks, saying why when an older version had it."""
     template = _template(ctx)
-    if ctx.on_endpoint and template and template.get("DefaultVersionNumber", 1) > 1:
+    if template and template.get("DefaultVersionNumber", 1) > 1:
         older = ctx.client("ec2").describe_launch_template_versions(LaunchTemplateName=LT_NAME)["LaunchTemplateVersions"]
         if any(key in v.get("LaunchTemplateData", {}) for v in older):
             return fail(result.en + SOURCE_VERSION_NOTE[0], result.ko + SOURCE_VERSION_NOTE[1])

@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     from werkzeug.serving import make_server
 
+    from tutor.sandbox import fidelity
+
+    fidelity.apply()
     moto_app = DomainDispatcherApplication(create_backend_app)
     state = {"sandbox": "saa-tutor", "pid": os.getpid(), "port": args.port,
              "persistent": recording is not None, "ready": False}
