@@ -48,8 +48,6 @@ def build(endpoint, *, azs=("us-east-1a", "us-east-1b"), itype="c7g.large", toke
         AutoScalingGroupName="streamcloud-web-asg", LaunchTemplate={"LaunchTemplateName": "streamcloud-web-lt"},
         MinSize=min_size, MaxSize=max_size, DesiredCapacity=desired, VPCZoneIdentifier=",".join(subnets),
         HealthCheckGracePeriod=grace)
-    if grace == 0:  # moto turns 0 into 300 at creation (real AWS keeps 0); an update keeps it
-        asg.update_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", HealthCheckGracePeriod=0)
     if policy:
         asg.put_scaling_policy(
             AutoScalingGroupName="streamcloud-web-asg", PolicyName="cpu", PolicyType="TargetTrackingScaling",
@@ -316,3 +314,14 @@ def test_pinned_version_without_user_data_fails(lab_runner, endpoint):
     asg.update_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg",
                                   LaunchTemplate={"LaunchTemplateName": "streamcloud-web-lt", "Version": str(version)})
     assert checks_of(lab_runner(LAB).verify("asg"), "asg")["launches"]["passed"] is False
+
+
+def test_omitted_grace_period_is_zero_as_on_aws(lab_runner, endpoint):
+    build(endpoint)
+    ec2, asg = clients(endpoint)
+    asg.delete_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", ForceDelete=True)
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-public-*"]}])["Subnets"]]
+    asg.create_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", MinSize=2, MaxSize=6,
+                                  LaunchTemplate={"LaunchTemplateName": "streamcloud-web-lt"},
+                                  VPCZoneIdentifier=",".join(subnets))
+    assert checks_of(lab_runner(LAB).verify("asg"), "asg")["grace-period"]["passed"] is False

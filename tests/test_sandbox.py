@@ -79,3 +79,25 @@ def test_lab_command_starts_a_temporary_sandbox():
     assert report["backend"]["temporary"] is True and report["passed"] is False
     assert "started an empty one" in done.stderr
     assert sandbox.status().running is False
+
+
+def test_sandbox_behaves_like_aws_where_labs_depend_on_it(port):
+    try:
+        endpoint = sandbox.start(port).endpoint
+        client = ec2(endpoint)
+        client.create_launch_template(LaunchTemplateName="lt", LaunchTemplateData={
+            "InstanceType": "t3.micro", "MetadataOptions": {"HttpTokens": "required"}})
+        client.create_launch_template_version(LaunchTemplateName="lt", SourceVersion="1",
+                                              LaunchTemplateData={"InstanceType": "c7g.large"})
+        data = client.describe_launch_template_versions(LaunchTemplateName="lt", Versions=["2"])[
+            "LaunchTemplateVersions"][0]["LaunchTemplateData"]
+        assert data["InstanceType"] == "c7g.large" and data["MetadataOptions"]["HttpTokens"] == "required"
+        vpc = client.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+        subnet = client.create_subnet(VpcId=vpc, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
+        autoscaling = boto3.client("autoscaling", endpoint_url=endpoint, region_name="us-east-1")
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName="g", MinSize=0, MaxSize=1,
+                                              LaunchTemplate={"LaunchTemplateName": "lt"}, VPCZoneIdentifier=subnet)
+        group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]
+        assert group["HealthCheckGracePeriod"] == 0
+    finally:
+        sandbox.stop()

@@ -330,10 +330,6 @@ def check_grace_period(ctx: Context) -> Result:
         return NO_ASG
     grace = group.get("HealthCheckGracePeriod") or 0
     if grace > 0:
-        if ctx.on_endpoint and grace == 300:
-            # moto fills in 300 s when a group is created without one; real AWS (CLI/API) uses 0.
-            return ok("Health check grace period is 300 s. (The sandbox sets 300 s when none is given; real AWS would use 0 from the CLI, so always pass --health-check-grace-period.)",
-                      "상태 확인 유예 기간은 300초입니다. (샌드박스는 값이 없으면 300초로 채우지만 실제 AWS의 CLI 기본값은 0이므로 항상 --health-check-grace-period를 지정하십시오.)")
         return ok(f"Health check grace period is {grace} s.", f"상태 확인 유예 기간은 {grace}초입니다.")
     return fail("Health check grace period is 0 (the CLI/API default): set --health-check-grace-period (for example 300) so booting instances are not replaced before they are ready.",
                 "상태 확인 유예 기간이 0(CLI/API 기본값)입니다: 부팅 중인 인스턴스가 준비되기 전에 교체되지 않도록 --health-check-grace-period(예: 300)를 설정하십시오.")

@@ -44,5 +44,27 @@ def _launch_template_source_version() -> None:
     LaunchTemplates.create_launch_template_version = create_launch_template_version
 
 
+def _grace_period_default() -> None:
+    """CreateAutoScalingGroup without HealthCheckGracePeriod: 0 from the CLI/API, as on AWS
+    (moto fills in the console's 300 s, which would hide the omission the lab teaches)."""
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    original = AutoScalingResponse.create_auto_scaling_group
+    if getattr(original, "_tutor_patched", False):
+        return
+
+    def create_auto_scaling_group(self: Any) -> Any:
+        result = original(self)
+        if not self._get_int_param("HealthCheckGracePeriod"):
+            group = self.autoscaling_backend.autoscaling_groups.get(self._get_param("AutoScalingGroupName"))
+            if group is not None:
+                group.health_check_grace_period = 0
+        return result
+
+    create_auto_scaling_group._tutor_patched = True  # type: ignore[attr-defined]
+    AutoScalingResponse.create_auto_scaling_group = create_auto_scaling_group
+
+
 def apply() -> None:
     _launch_template_source_version()
+    _grace_period_default()
