@@ -85,18 +85,18 @@ def test_sandbox_behaves_like_aws_where_labs_depend_on_it(port):
     try:
         endpoint = sandbox.start(port).endpoint
         client = ec2(endpoint)
-        client.create_launch_template(LaunchTemplateName="lt", LaunchTemplateData={
+        client.create_launch_template(LaunchTemplateName="web-lt", LaunchTemplateData={
             "InstanceType": "t3.micro", "MetadataOptions": {"HttpTokens": "required"}})
-        client.create_launch_template_version(LaunchTemplateName="lt", SourceVersion="1",
+        client.create_launch_template_version(LaunchTemplateName="web-lt", SourceVersion="1",
                                               LaunchTemplateData={"InstanceType": "c7g.large"})
-        data = client.describe_launch_template_versions(LaunchTemplateName="lt", Versions=["2"])[
+        data = client.describe_launch_template_versions(LaunchTemplateName="web-lt", Versions=["2"])[
             "LaunchTemplateVersions"][0]["LaunchTemplateData"]
         assert data["InstanceType"] == "c7g.large" and data["MetadataOptions"]["HttpTokens"] == "required"
         vpc = client.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
         subnet = client.create_subnet(VpcId=vpc, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
         autoscaling = boto3.client("autoscaling", endpoint_url=endpoint, region_name="us-east-1")
         autoscaling.create_auto_scaling_group(AutoScalingGroupName="g", MinSize=0, MaxSize=1,
-                                              LaunchTemplate={"LaunchTemplateName": "lt"}, VPCZoneIdentifier=subnet)
+                                              LaunchTemplate={"LaunchTemplateName": "web-lt"}, VPCZoneIdentifier=subnet)
         group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]
         assert group["HealthCheckGracePeriod"] == 0
     finally:
