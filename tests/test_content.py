@@ -207,3 +207,11 @@ def test_section_must_link_to_questions(tmp_path):
     assert any("'orphan' links to no question" in m for m in found)
     assert any("'typo': unknown task '3.9'" in m for m in found)
     assert not any("'ok'" in m for m in found)
+
+
+def test_day_lesson_needs_its_curriculum_sections(tmp_path):
+    folder = tmp_path / "content" / "day4"
+    folder.mkdir(parents=True)
+    (folder / "en.md").write_text("---\nday: 4\nlang: en\ntitle: T\nsections:\n  - {id: aurora, heading: A}\n---\n## A\n")
+    found = [p.message for p in check_catalog(load_catalog([tmp_path / "content"]))]
+    assert any("requires sections rds-availability, rds-proxy-and-monitoring, dynamodb, elasticache" in m for m in found)

@@ -196,7 +196,7 @@ def progress(args: argparse.Namespace, out: Output) -> int:
         labs = {lab_id: store.lab_status(lab_id) for lab_id in catalog.labs}
         from tutor.quiz.readiness import readiness  # noqa: PLC0415
 
-        ready = readiness(catalog, store)
+        ready = readiness(catalog, store, lang=out.lang)
         due = len(store.due())
         mistakes = len(store.mistakes())
         exams = store.exams()

@@ -28,6 +28,17 @@ RETIRED = {
 
 TRAPS_MARKERS = {"en": "> **Exam traps**", "ko": "> **시험 함정**"}
 MIN_LESSON_WORDS = {"en": 3000, "ko": 2200}
+#: The sections the curriculum requires of each day's lesson (ids in the front matter).
+REQUIRED_SECTIONS: dict[str, tuple[str, ...]] = {
+    "1": ("instance-families", "placement-groups", "launch-templates", "dynamic-scaling",
+          "scheduled-and-predictive-scaling", "warm-pools", "health-checks", "lifecycle-hooks"),
+    "2": ("lambda", "containers", "serverless-api", "step-functions", "loose-coupling"),
+    "3": ("ebs", "efs", "fsx", "s3-performance", "s3-storage-classes", "hybrid-storage"),
+    "4": ("rds-availability", "aurora", "rds-proxy-and-monitoring", "dynamodb", "elasticache"),
+    "5": ("cloudfront", "load-balancers", "global-accelerator", "route53", "vpc-connectivity"),
+    "extra": ("disaster-recovery", "quotas-and-throttling", "streaming-ingestion", "analytics",
+              "case-studies", "well-architected"),
+}
 # A figure: a number with a unit the exam asks about (sizes, rates, durations, percentages).
 _FIGURE = re.compile(
     r"(?<![\w.])\d[\d,.]*\s?(?:%|ms\b|s\b|seconds?\b|minutes?\b|min\b|hours?\b|h\b|days?\b|"
@@ -132,6 +143,9 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
     ids = [s.id for s in lesson.meta.sections]
     if len(set(ids)) != len(ids):
         out.append("two sections share an id")
+    missing = [r for r in REQUIRED_SECTIONS.get(lesson.meta.day, ()) if r not in ids]
+    if missing:
+        out.append(f"the curriculum requires sections {', '.join(missing)} (front matter ids)")
     for lab in lesson.meta.labs:
         if lab not in lab_ids:
             out.append(f"front matter links to unknown lab {lab!r}")

@@ -24,7 +24,7 @@ RECENT = 20
 COVERAGE_FULL = 10
 
 
-def readiness(catalog: Catalog, store: Any, when: datetime | None = None) -> dict[str, dict[str, Any]]:
+def readiness(catalog: Catalog, store: Any, when: datetime | None = None, lang: str = "en") -> dict[str, dict[str, Any]]:
     recent = store.recent_answers(RECENT)
     cards = store.cards()
     last_right = store.last_correct()
@@ -41,7 +41,7 @@ def readiness(catalog: Catalog, store: Any, when: datetime | None = None) -> dic
         out[task] = {
             "readiness": score, "accuracy": round(100 * accuracy, 1), "retrievability": round(100 * recall, 1),
             "answered": len(answered), "questions": len(ids),
-            "recommendation": recommendation(catalog, task, score) if score < TARGET else None,
+            "recommendation": recommendation(catalog, task, score, lang) if score < TARGET else None,
         }
     return out
 
@@ -64,13 +64,18 @@ def where_taught(catalog: Catalog, task: str, lang: str = "en") -> tuple[str | N
 
 def recommendation(catalog: Catalog, task: str, score: int, lang: str = "en") -> str:
     day, section, lab = where_taught(catalog, task, lang)
-    parts = [f"{task}: {score} %"]
+    ko = lang == "ko"
+    steps = []
     if day:
         lesson = catalog.lesson(day, lang)
         heading = next((s.heading for s in lesson.meta.sections if s.id == section), None) if lesson else None
-        where = f"Day {day}" if day != "extra" else "the extra topics"
-        parts.append(f"review {where} lesson" + (f" section \"{heading}\"" if heading else ""))
+        if ko:
+            where = f"{day}일차" if day != "extra" else "추가 주제"
+            steps.append(f"{where} 레슨" + (f" '{heading}' 섹션" if heading else "") + "을 복습")
+        else:
+            where = f"Day {day}" if day != "extra" else "the extra topics"
+            steps.append(f"review {where} lesson" + (f" section \"{heading}\"" if heading else ""))
     if lab:
-        parts.append(f"do lab {lab}")
-    parts.append(f"then practise: tutor quiz --task {task}")
-    return parts[0] + " — " + ", ".join(parts[1:])
+        steps.append(f"실습 {lab} 수행" if ko else f"do lab {lab}")
+    steps.append(f"그다음 연습: tutor quiz --task {task}" if ko else f"then practise: tutor quiz --task {task}")
+    return f"{task}: {score} % — " + ", ".join(steps)

@@ -33,7 +33,7 @@ class ProgressScreen(Screen):
 
     def show(self) -> None:
         lang, app = self.app.lang, self.app
-        scores = readiness(app.catalog, app.store)
+        scores = readiness(app.catalog, app.store, lang=lang)
         lines = [f"# {tr('readiness', lang)}", "", "| task | % | accuracy | recall | answered |", "|---|---|---|---|---|"]
         for task, r in scores.items():
             mark = "✓" if r["readiness"] >= TARGET else " "
