@@ -217,18 +217,22 @@ def test_group_pinned_to_a_bad_version_fails(lab_runner, endpoint, spec):
     assert launches["passed"] is False and "t3.micro" in launches["message"]
 
 
-def test_mixed_instances_with_burstable_overrides_fails(lab_runner, endpoint):
-    build(endpoint)
-    _, asg = clients(endpoint)
+def recreate_group_with_overrides(endpoint, overrides):
+    """Replace the student's group by one with a mixed instances policy over the lab template."""
+    ec2, asg = clients(endpoint)
     asg.delete_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", ForceDelete=True)
-    ec2, _ = clients(endpoint)
     subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-public-*"]}])["Subnets"]]
     asg.create_auto_scaling_group(
         AutoScalingGroupName="streamcloud-web-asg", MinSize=2, MaxSize=6, DesiredCapacity=2,
         VPCZoneIdentifier=",".join(subnets), HealthCheckGracePeriod=300,
         MixedInstancesPolicy={"LaunchTemplate": {
             "LaunchTemplateSpecification": {"LaunchTemplateName": "streamcloud-web-lt", "Version": "$Default"},
-            "Overrides": [{"InstanceType": "t3.micro"}, {"InstanceType": "c7g.large"}]}})
+            "Overrides": overrides}})
+
+
+def test_mixed_instances_with_burstable_overrides_fails(lab_runner, endpoint):
+    build(endpoint)
+    recreate_group_with_overrides(endpoint, [{"InstanceType": "t3.micro"}, {"InstanceType": "c7g.large"}])
     checks = checks_of(lab_runner(LAB).verify("asg"), "asg")
     assert checks["exists"]["passed"] is True
     assert checks["launches"]["passed"] is False and "t3.micro" in checks["launches"]["message"]
@@ -293,15 +297,9 @@ def test_override_with_another_template_fails(lab_runner, endpoint):
     build(endpoint)
     ec2, asg = clients(endpoint)
     ec2.create_launch_template(LaunchTemplateName="other-lt", LaunchTemplateData={"InstanceType": "t3.micro"})
-    asg.delete_auto_scaling_group(AutoScalingGroupName="streamcloud-web-asg", ForceDelete=True)
-    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "tag:Name", "Values": ["streamcloud-public-*"]}])["Subnets"]]
-    asg.create_auto_scaling_group(
-        AutoScalingGroupName="streamcloud-web-asg", MinSize=2, MaxSize=6, DesiredCapacity=2,
-        VPCZoneIdentifier=",".join(subnets), HealthCheckGracePeriod=300,
-        MixedInstancesPolicy={"LaunchTemplate": {
-            "LaunchTemplateSpecification": {"LaunchTemplateName": "streamcloud-web-lt", "Version": "$Default"},
-            "Overrides": [{"InstanceType": "c7g.large"},
-                          {"InstanceType": "m7g.large", "LaunchTemplateSpecification": {"LaunchTemplateName": "other-lt"}}]}})
+    recreate_group_with_overrides(endpoint, [
+        {"InstanceType": "c7g.large"},
+        {"InstanceType": "m7g.large", "LaunchTemplateSpecification": {"LaunchTemplateName": "other-lt"}}])
     launches = checks_of(lab_runner(LAB).verify("asg"), "asg")["launches"]
     assert launches["passed"] is False and "other-lt" in launches["message"]
 
