@@ -25,8 +25,10 @@ out = ["# Review of the question bank", "",
        "Every question was written by one helper and then checked by a second reader who did not write it",
        "(review pass 1: solve the stem before reading the key, check every explanation and citation against",
        "the AWS documentation, fix or drop). A cross-bank pass then looked for questions testing the same",
-       "fact the same way (`review/cross-bank.md`). The per-file reviews, with the facts that needed the",
-       "docs, are in `review/`.", "",
+       "fact the same way (`review/cross-bank.md`) and rewrote 47 questions; those were read again by a",
+       "second reader (review 2, `review/review2-*.md`), who also checked them by hand after the shared",
+       "documentation look-up budget ran out. The lead read the eight StreamCloud questions review 2",
+       "rewrote. The per-file reviews, with the facts that needed the docs, are in `review/`.", "",
        "| id | file | pass | verdict | what changed |", "|---|---|---|---|---|"]
 missing = []
 from collections import Counter
