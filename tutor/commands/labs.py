@@ -148,4 +148,9 @@ def cleanup(args: argparse.Namespace, out: Output) -> int:
             for r in removed)
 
     out.emit(data, human)
-    return ExitCode.OK if data["ok"] else ExitCode.ENVIRONMENT
+    kept = [r for r in removed if not r["deleted"]]
+    if kept:
+        # Not a failure of the tutor: what the lab named is kept because something else needs it.
+        out.info(out.t(f"{len(kept)} resource(s) kept: see the reason beside each",
+                       f"리소스 {len(kept)}개를 남겼습니다: 각 항목의 이유를 확인하십시오"))
+    return ExitCode.OK
