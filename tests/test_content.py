@@ -215,3 +215,11 @@ def test_day_lesson_needs_its_curriculum_sections(tmp_path):
     (folder / "en.md").write_text("---\nday: 4\nlang: en\ntitle: T\nsections:\n  - {id: aurora, heading: A}\n---\n## A\n")
     found = [p.message for p in check_catalog(load_catalog([tmp_path / "content"]))]
     assert any("requires sections rds-availability, rds-proxy-and-monitoring, dynamodb, elasticache" in m for m in found)
+
+
+def test_korean_terms_follow_the_glossary(tmp_path):
+    q = question()
+    q["stem"] = {"ko": "CPU 메트릭에 알람을 설정하려고 합니다. 무엇입니까?", "en": "Which?"}
+    found = problems(tmp_path, [q])
+    assert any("'메트릭'" in m and "'지표'" in m for m in found)
+    assert any("'알람'" in m and "'경보'" in m for m in found)

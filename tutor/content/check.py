@@ -26,6 +26,14 @@ RETIRED = {
     "Amazon CloudSearch": re.compile(r"cloudsearch", re.I),
 }
 
+#: Korean forms AWS's Korean docs do not use, with the form to write (GLOSSARY_KO section 4).
+KO_TERMS = {
+    "목표 추적": "대상 추적", "냉각 기간": "휴지 기간", "상태 시스템": "상태 머신",
+    "크로스 리전": "교차 리전", "단일 리전 복제": "동일 리전 복제", "파편": "샤드",
+    "에지 로케이션": "엣지 로케이션", "메트릭": "지표", "알람": "경보", "토픽": "주제",
+    "오토 스케일링": "Auto Scaling", "마운트 타깃": "탑재 대상",
+}
+
 TRAPS_MARKERS = {"en": "> **Exam traps**", "ko": "> **시험 함정**"}
 MIN_LESSON_WORDS = {"en": 3000, "ko": 2200}
 #: The sections the curriculum requires of each day's lesson (ids in the front matter).
@@ -74,6 +82,10 @@ def check_question(q: Question, where: tuple[str, int]) -> list[Problem]:
                     f"{q.id}: the {lang} explanation of choice {c.key} has {count} words "
                     f"(at least {MIN_EXPLANATION_WORDS}): say why it is right or wrong"
                 )
+    korean = " ".join([q.stem.ko] + [c.text.ko + " " + c.explanation.ko for c in q.choices])
+    for wrong, right in KO_TERMS.items():
+        if wrong in korean:
+            out.append(f"{q.id}: Korean text uses {wrong!r}; AWS's Korean docs write {right!r}")
     if not any(r.startswith("https://docs.aws.amazon.com/") for r in q.references):
         out.append(f"{q.id}: no https://docs.aws.amazon.com/ reference that proves the answer")
     for ref in q.references:
@@ -155,6 +167,10 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
         out.append(f"no exam-traps box (a blockquote starting `{TRAPS_MARKERS[lesson.meta.lang]}`)")
     if not _DIAGRAM.search(lesson.body):
         out.append("no diagram (a ```diagram fenced block)")
+    if lesson.meta.lang == "ko":
+        for wrong, right in KO_TERMS.items():
+            if wrong in lesson.body:
+                out.append(f"uses {wrong!r}; AWS's Korean docs write {right!r}")
     minimum = MIN_LESSON_WORDS[lesson.meta.lang]
     count = prose_words(lesson.body)
     if count < minimum:
