@@ -187,3 +187,15 @@ async def test_language_switch_on_every_screen(tmp_path):
                 await pilot.press("escape")
         footer_keys = {b.action: b.description for _, b in app.screen._bindings}
         assert footer_keys.get("lesson") == "레슨"
+
+
+async def test_lesson_opens_at_a_section(tmp_path):
+    from tutor.tui.lesson import LessonScreen
+
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(LessonScreen("1", "lifecycle-hooks"))
+        await pilot.pause(0.5)
+        viewer = app.screen.query_one("MarkdownViewer")
+        assert viewer.scroll_y > 0  # scrolled down to the section, not left at the top
+        assert app.store.lessons_read() == {"1": {"lifecycle-hooks"}}

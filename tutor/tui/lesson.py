@@ -10,6 +10,17 @@ from textual.widgets import Footer, Header, MarkdownViewer
 from tutor.tui.i18n import tr
 
 
+def anchor_for(heading: str) -> str:
+    """The anchor Markdown.goto_anchor matches for a heading (GitHub-style slug)."""
+    try:
+        from textual._slug import slug  # Textual's own slugger, so the two always agree
+    except ImportError:  # pragma: no cover - a Textual without it: the same rule, approximately
+        import re
+
+        return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+    return slug(heading)
+
+
 class LessonScreen(Screen):
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
@@ -46,9 +57,7 @@ class LessonScreen(Screen):
         if self.section:
             heading = next((s.heading for s in lesson.meta.sections if s.id == self.section), None)
             if heading:
-                from textual._slug import slug  # the slug Markdown.goto_anchor matches on
-
-                self.call_after_refresh(viewer.document.goto_anchor, slug(heading))
+                self.call_after_refresh(viewer.document.goto_anchor, anchor_for(heading))
         viewer.focus()
 
     def action_toggle_toc(self) -> None:
