@@ -199,3 +199,27 @@ async def test_lesson_opens_at_a_section(tmp_path):
         viewer = app.screen.query_one("MarkdownViewer")
         assert viewer.scroll_y > 0  # scrolled down to the section, not left at the top
         assert app.store.lessons_read() == {"1": {"lifecycle-hooks"}}
+
+
+async def test_lesson_web_links_open_in_the_browser_not_as_files(tmp_path):
+    from textual.widgets import Markdown
+
+    from tutor.tui.lesson import LessonScreen, LinksScreen
+
+    app = make_app(tmp_path, lang="en")
+    opened = []
+    app.open_url = lambda url, **kw: opened.append(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        viewer = app.screen.query_one("LessonViewer")
+        url = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html"
+        viewer.document.post_message(Markdown.LinkClicked(viewer.document, url))
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and opened == [url]
+        await pilot.press("u")  # every link from the keyboard
+        assert isinstance(app.screen, LinksScreen)
+        assert any(u.startswith("https://docs.aws.amazon.com/") for _, _, u in app.screen.links)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(opened) == 2 and opened[1].startswith("https://")

@@ -157,4 +157,4 @@ def run_app(db: str | None = None, lang: str | None = None, start: dict[str, Any
     store = Store(db)
     app = TutorApp(store, lang=lang, start=start)
     app.run()
-    return 0
+    return app.return_code or 0  # non-zero when the app stopped on an error

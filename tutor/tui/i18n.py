@@ -61,6 +61,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "read_section": ("Press **r** to read the lesson section *{heading}*.", "**r**을 누르면 레슨 섹션 *{heading}*을(를) 읽습니다."),
     "weakest": ("Weakest task statements first", "준비도가 가장 낮은 과제부터"),
     "pick_practice": ("Practise what? (enter to start, escape to close)", "무엇을 연습할까요? (enter로 시작, escape로 닫기)"),
+    "links_help": ("Documentation links of this lesson: enter opens the page and copies its URL.",
+                   "이 레슨의 문서 링크입니다. enter를 누르면 페이지를 열고 URL을 복사합니다."),
+    "link_copied": ("Copied: {url}", "복사했습니다: {url}"),
     "yes": ("Yes", "예"),
     "no": ("No", "아니요"),
     "overview": ("Answered {answered}/{total} · flagged {flagged}. Choose a question:", "답변 {answered}/{total} · 표시 {flagged}. 문항을 고르십시오:"),
@@ -118,7 +121,7 @@ KEY_LABELS: dict[str, str] = {
     "pick": "골라서 연습", "app.pop_screen": "뒤로", "toggle_toc": "목차", "submit": "제출",
     "next": "다음", "read": "레슨 읽기", "flag": "표시", "check": "검사", "check_all": "모두 검사",
     "solve": "풀이 실행", "copy": "명령 복사", "leave": "나가기", "move(-1)": "이전", "move(1)": "다음",
-    "overview": "전체 보기", "help": "도움말", "dismiss_none": "닫기",
+    "overview": "전체 보기", "help": "도움말", "dismiss_none": "닫기", "links": "링크",
 }
 
 

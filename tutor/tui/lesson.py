@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Header, MarkdownViewer
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Label, Markdown, MarkdownViewer, OptionList
+from textual.widgets.option_list import Option
 
 from tutor.tui.i18n import tr
 
@@ -21,12 +25,72 @@ def anchor_for(heading: str) -> str:
     return slug(heading)
 
 
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+class LessonViewer(MarkdownViewer):
+    """A MarkdownViewer whose web links open in the browser; it only navigates inside the lesson.
+
+    (MarkdownViewer would treat https://... as a local file and fail.)"""
+
+    async def _on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
+        message.stop()
+        message.prevent_default()  # MarkdownViewer's own handler would load the URL as a file
+        href = message.href
+        if href.startswith(("http://", "https://")):
+            self.app.open_url(href)
+            self.app.notify(href, title="URL", timeout=8)
+        elif href.startswith("#"):
+            self.document.goto_anchor(href[1:])
+
+
+def lesson_links(body: str) -> list[tuple[str, str, str]]:
+    """(section heading, link text, URL) for every distinct web link, in reading order."""
+    out, seen, heading = [], set(), ""
+    for line in body.splitlines():
+        if line.startswith("## "):
+            heading = line[3:].strip()
+        for text, url in _LINK.findall(line):
+            if url not in seen:
+                seen.add(url)
+                out.append((heading, text, url))
+    return out
+
+
+class LinksScreen(ModalScreen[None]):
+    """Every documentation link of the lesson, reachable from the keyboard: enter opens and copies it."""
+
+    DEFAULT_CSS = """
+    LinksScreen { align: center middle; }
+    LinksScreen > Vertical { width: 100; height: 85%; border: thick $accent; background: $surface; padding: 1 2; }
+    LinksScreen OptionList { height: 1fr; }
+    """
+    BINDINGS = [Binding("escape,u", "app.pop_screen", "Close")]
+
+    def __init__(self, links: list[tuple[str, str, str]]):
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(tr("links_help", self.app.lang))
+            yield OptionList(*[Option(f"{heading[:38]} · {url}", id=str(i))
+                               for i, (heading, _, url) in enumerate(self.links)])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        url = self.links[int(event.option.id)][2]
+        self.app.copy_to_clipboard(url)
+        self.app.open_url(url)
+        self.notify(tr("link_copied", self.app.lang, url=url), timeout=8)
+
+
 class LessonScreen(Screen):
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("t", "toggle_toc", "Contents"),
         Binding("z", "quiz", "Quiz"),
+        Binding("u", "links", "Links"),
     ]
 
     def __init__(self, day: str, section: str | None = None):
@@ -35,7 +99,7 @@ class LessonScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield MarkdownViewer("", show_table_of_contents=True, id="lesson")
+        yield LessonViewer("", show_table_of_contents=True, open_links=False, id="lesson")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -59,6 +123,11 @@ class LessonScreen(Screen):
             if heading:
                 self.call_after_refresh(viewer.document.goto_anchor, anchor_for(heading))
         viewer.focus()
+
+    def action_links(self) -> None:
+        lesson = self.app.catalog.lesson(self.day, self.app.lang)
+        if lesson is not None:
+            self.app.push_screen(LinksScreen(lesson_links(lesson.body)))
 
     def action_toggle_toc(self) -> None:
         viewer = self.query_one(MarkdownViewer)
