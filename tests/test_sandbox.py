@@ -101,3 +101,13 @@ def test_sandbox_behaves_like_aws_where_labs_depend_on_it(port):
         assert group["HealthCheckGracePeriod"] == 0
     finally:
         sandbox.stop()
+
+
+def test_sandbox_port_from_environment(monkeypatch):
+    from tutor.errors import UsageError
+
+    monkeypatch.setenv("TUTOR_SANDBOX_PORT", "6123")
+    assert sandbox.default_port() == 6123
+    monkeypatch.setenv("TUTOR_SANDBOX_PORT", "99999")
+    with pytest.raises(UsageError):
+        sandbox.default_port()

@@ -53,6 +53,16 @@ def env_lines(endpoint: str, region: str = "us-east-1") -> list[str]:
     ]
 
 
+def default_port() -> int:
+    """5599, or ``TUTOR_SANDBOX_PORT`` (for a machine where 5599 is taken)."""
+    value = os.environ.get("TUTOR_SANDBOX_PORT")
+    if not value:
+        return DEFAULT_PORT
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise UsageError(f"TUTOR_SANDBOX_PORT must be a port between 1 and 65535, not {value!r}")
+    return int(value)
+
+
 def _state_file() -> Path:
     return paths.sandbox_dir() / "state.json"
 
@@ -146,7 +156,7 @@ def start(port: int | None = None, timeout: float = 120.0) -> SandboxStatus:
         raise EnvironmentFailure(
             f"a sandbox already runs on port {current.port}; stop it first (tutor sandbox stop)"
         )
-    port = DEFAULT_PORT if port is None else port
+    port = default_port() if port is None else port
     if not _port_free(port):
         raise EnvironmentFailure(f"port {port} on 127.0.0.1 is in use; choose another with --port N")
     folder = paths.sandbox_dir()
