@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, MarkdownViewer, SelectionList, Static
+from textual.widgets import DataTable, MarkdownViewer, Static
 
 from tutor.store import Store
+from tutor.tui.choices import ChoiceList
 from tutor.tui.app import TutorApp
 from tutor.tui.help import HelpScreen
 from tutor.tui.home import HomeScreen
@@ -49,10 +50,9 @@ async def test_home_lesson_quiz_lab_and_restart(tmp_path, endpoint):
         assert isinstance(app.screen, QuizScreen)
         quiz = app.screen
         question = quiz.question
-        choices = quiz.query_one(SelectionList)
-        for index, option in enumerate(choices._options):
-            if option.value in question.answer:
-                choices.select(option.value)
+        choices = quiz.query_one(ChoiceList)
+        for key in question.answer:
+            choices.select(key)
         await pilot.press("s")
         await pilot.pause()
         assert quiz.submitted and quiz.attempts[-1].correct
@@ -94,11 +94,11 @@ async def test_wrong_answer_shows_every_explanation(tmp_path):
         quiz = app.screen
         question = quiz.question
         wrong = next(c.key for c in question.choices if c.key not in question.answer)
-        quiz.query_one(SelectionList).select(wrong)
+        quiz.query_one(ChoiceList).select(wrong)
         if question.type == "multi":
             others = [c.key for c in question.choices if c.key != wrong][: question.choose - 1]
             for key in others:
-                quiz.query_one(SelectionList).select(key)
+                quiz.query_one(ChoiceList).select(key)
         await pilot.press("s")
         await pilot.pause()
         assert not quiz.attempts[-1].correct
@@ -223,3 +223,21 @@ async def test_lesson_web_links_open_in_the_browser_not_as_files(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert len(opened) == 2 and opened[1].startswith("https://")
+
+
+async def test_long_options_are_shown_whole(tmp_path):
+    app = make_app(tmp_path, lang="en")
+    longest = max((q for q in app.catalog.questions.values() if q.day == "1"),
+                  key=lambda q: max(len(c.text.en) for c in q.choices))
+    from tutor.tui.quiz import QuizScreen
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.push_screen(QuizScreen(questions=[longest]))
+        await pilot.pause()
+        choices = app.screen.query_one(ChoiceList)
+        text = max((c.text.en for c in longest.choices), key=len)
+        rendered = "".join(str(strip.text) for strip in choices.render_lines(choices.region.reset_offset))
+        assert "…" not in rendered
+        assert text.split()[-1].rstrip(".") in rendered.replace("  ", " ")  # the last word is on screen
+        await pilot.press("space")  # keyboard toggles the highlighted option
+        assert len(choices.selected) == 1

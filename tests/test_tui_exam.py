@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import SelectionList
 
 from tutor.quiz import exam
 from tutor.store import Store
+from tutor.tui.choices import ChoiceList
 from tutor.tui.app import TutorApp
 from tutor.tui.exam import ConfirmScreen, ExamScreen, OverviewScreen
 from tutor.tui.home import HomeScreen
@@ -26,7 +26,7 @@ def make_app(tmp_path, **kw):
 def select_right(screen):
     q = screen.question
     for key in q.answer:
-        screen.query_one(SelectionList).select(key)
+        screen.query_one(ChoiceList).select(key)
 
 
 async def test_exam_flow_answer_flag_jump_submit_review(tmp_path):

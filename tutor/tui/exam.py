@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Label, Markdown, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Footer, Header, Label, Markdown, Static
 
 from tutor.quiz import exam
 from tutor.quiz.engine import Attempt, display_order, report
+from tutor.tui.choices import ChoiceList
 from tutor.tui.i18n import tr
 
 LETTERS = "ABCDEF"
@@ -120,7 +120,7 @@ class ExamScreen(Screen):
             yield Static(id="bar")
             yield Markdown(id="stem")
             yield Static(id="hint", classes="muted")
-            yield SelectionList(id="choices")
+            yield ChoiceList(id="choices")
         yield Footer()
 
     @property
@@ -159,24 +159,16 @@ class ExamScreen(Screen):
         self.query_one("#stem", Markdown).update(q.stem.get(lang))
         self.query_one("#hint", Static).update(
             tr("choose_n", lang, n=q.choose) if q.type == "multi" else tr("choose_one", lang))
-        options = self.query_one(SelectionList)
-        options.clear_options()
-        options.add_options([Selection(f"{LETTERS[i]}. {c.text.get(lang)}", c.key, c.key in chosen)
-                             for i, c in enumerate(display_order(q, self.state.seed))])
+        options = self.query_one(ChoiceList)
+        options.show([(c.key, f"{LETTERS[i]}. {c.text.get(lang)}") for i, c in enumerate(display_order(q, self.state.seed))],
+                     chosen, multiple=q.type == "multi")
         options.focus()
         self.update_bar()
 
-    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
-        q = self.question
-        if q.type == "single" and event.selection.value in event.selection_list.selected:
-            for key in list(event.selection_list.selected):
-                if key != event.selection.value:
-                    event.selection_list.deselect(key)
-
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_choice_list_changed(self, event: ChoiceList.Changed) -> None:
         # Any change of the selection (keys, mouse, radio behaviour) is saved at once.
         q = self.question
-        chosen = sorted(event.selection_list.selected)
+        chosen = sorted(event.choice_list.selected)
         if chosen == sorted(self.state.answers.get(q.id, [])):
             return
         if chosen:

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Markdown, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Footer, Header, Markdown, Static
 
 from tutor.quiz.engine import DEFAULT_COUNT, Attempt, display_order, draw, report
+from tutor.tui.choices import ChoiceList
 from tutor.tui.i18n import tr
 
 LETTERS = "ABCDEF"
@@ -53,7 +53,7 @@ class QuizScreen(Screen):
             yield Static(id="progress", classes="muted")
             yield Markdown(id="stem")
             yield Static(id="hint", classes="muted")
-            yield SelectionList(id="choices")
+            yield ChoiceList(id="choices")
             with Horizontal(id="buttons"):
                 yield Button(id="submit", variant="primary")
                 yield Button(id="next")
@@ -80,16 +80,15 @@ class QuizScreen(Screen):
             return
         lang, q = self.app.lang, self.question
         choices = display_order(q, self.seed)
-        selected = set(self.query_one(SelectionList).selected) if keep_selection else set()
+        selected = set(self.query_one(ChoiceList).selected) if keep_selection else set()
         self.query_one("#progress", Static).update(
             f"{self.index + 1}/{len(self.questions)} · {q.task} · {tr('day', lang)} {q.day} · {q.difficulty} · {', '.join(q.services)}")
         self.query_one("#stem", Markdown).update(q.stem.get(lang))
         self.query_one("#hint", Static).update(
             tr("choose_n", lang, n=q.choose) if q.type == "multi" else tr("choose_one", lang))
-        options = self.query_one(SelectionList)
-        options.clear_options()
-        options.add_options([Selection(f"{LETTERS[i]}. {c.text.get(lang)}", c.key, c.key in selected)
-                             for i, c in enumerate(choices)])
+        options = self.query_one(ChoiceList)
+        options.show([(c.key, f"{LETTERS[i]}. {c.text.get(lang)}") for i, c in enumerate(choices)],
+                     selected, multiple=q.type == "multi")
         options.disabled = self.submitted
         self.query_one("#submit", Button).label = tr("submit", lang)
         self.query_one("#next", Button).label = tr("next", lang)
@@ -101,13 +100,6 @@ class QuizScreen(Screen):
             self.query_one("#feedback", Markdown).update("")
             options.focus()
 
-    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
-        # A single-answer question behaves like radio buttons.
-        if self.question.type == "single" and event.selection.value in event.selection_list.selected:
-            for key in list(event.selection_list.selected):
-                if key != event.selection.value:
-                    event.selection_list.deselect(key)
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "submit":
             self.action_submit()
@@ -118,7 +110,7 @@ class QuizScreen(Screen):
         if self.submitted or not self.questions or self.index >= len(self.questions):
             return
         lang, q = self.app.lang, self.question
-        chosen = sorted(self.query_one(SelectionList).selected)
+        chosen = sorted(self.query_one(ChoiceList).selected)
         if not chosen:
             self.notify(tr("pick_first", lang), severity="warning")
             return
