@@ -223,3 +223,17 @@ def test_korean_terms_follow_the_glossary(tmp_path):
     found = problems(tmp_path, [q])
     assert any("'메트릭'" in m and "'지표'" in m for m in found)
     assert any("'알람'" in m and "'경보'" in m for m in found)
+
+
+def test_questions_link_to_the_section_that_teaches_them():
+    from tutor.content.links import section_for
+
+    catalog = load_catalog()
+    expected = {"d1-010": "health-checks", "d1-007": "placement-groups", "d1-014": "scheduled-and-predictive-scaling",
+                "d1-016": "warm-pools", "d1-020": "lifecycle-hooks"}
+    for qid, section in expected.items():
+        q = catalog.questions[qid]
+        assert section_for(catalog.lesson(q.day, "en"), q) == section, qid
+    for q in catalog.questions.values():  # every question reaches a teaching section, never the summary
+        found = section_for(catalog.lesson(q.day, "en"), q)
+        assert found and found != "checklist", q.id

@@ -241,3 +241,28 @@ async def test_long_options_are_shown_whole(tmp_path):
         assert text.split()[-1].rstrip(".") in rendered.replace("  ", " ")  # the last word is on screen
         await pilot.press("space")  # keyboard toggles the highlighted option
         assert len(choices.selected) == 1
+
+
+async def test_multi_answer_boxes_and_literal_angle_brackets(tmp_path):
+    from tutor.tui.quiz import QuizScreen
+
+    app = make_app(tmp_path, lang="en")
+    multi = next(q for q in app.catalog.questions.values() if q.type == "multi")
+    angle = next((q for q in app.catalog.questions.values() if "<" in q.stem.en), None)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(QuizScreen(questions=[multi] + ([angle] if angle else [])))
+        await pilot.pause()
+        choices = app.screen.query_one(ChoiceList)
+        await pilot.press("space")
+        rendered = "".join(str(strip.text) for strip in choices.render_lines(choices.region.reset_offset))
+        assert "[x]" in rendered and "[ ]" in rendered
+        if angle:
+            for key in angle.answer:
+                pass
+            app.screen.index = 1
+            app.screen.render_question()
+            await pilot.pause()
+            shown = app.screen.query_one("#stem")
+            word = angle.stem.en[angle.stem.en.index("<"):].split(">")[0] + ">"
+            assert word in "".join(str(s.text) for s in shown.render_lines(shown.region.reset_offset)) or \
+                   word.replace("<", "\\<") in shown.source

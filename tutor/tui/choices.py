@@ -8,6 +8,7 @@ carry the check box and wrap freely. Space, enter or a click toggles an option.
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -51,10 +52,10 @@ class ChoiceList(OptionList):
         if items:
             self.highlighted = 0
 
-    def _prompt(self, key: str) -> str:
+    def _prompt(self, key: str) -> Content:
         on = key in self._chosen
         box = ("[x]" if on else "[ ]") if self.multiple else ("(•)" if on else "( )")
-        return f"{box} {self._labels[key]}"
+        return Content(f"{box} {self._labels[key]}")  # plain: option text is not markup
 
     def _refresh_prompts(self) -> None:
         for key in self._labels:

@@ -19,7 +19,7 @@ from textual.widgets import Button, Footer, Header, Label, Markdown, Static
 from tutor.quiz import exam
 from tutor.quiz.engine import Attempt, display_order, report
 from tutor.tui.choices import ChoiceList
-from tutor.tui.i18n import tr
+from tutor.tui.i18n import md_text, tr
 
 LETTERS = "ABCDEF"
 
@@ -156,7 +156,7 @@ class ExamScreen(Screen):
     def render_question(self) -> None:
         lang, q = self.app.lang, self.question
         chosen = set(self.state.answers.get(q.id, []))
-        self.query_one("#stem", Markdown).update(q.stem.get(lang))
+        self.query_one("#stem", Markdown).update(md_text(q.stem.get(lang)))
         self.query_one("#hint", Static).update(
             tr("choose_n", lang, n=q.choose) if q.type == "multi" else tr("choose_one", lang))
         options = self.query_one(ChoiceList)

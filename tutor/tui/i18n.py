@@ -147,3 +147,8 @@ def localize_bindings(node, lang: str) -> None:
         node.refresh_bindings()
     except Exception:  # not mounted yet: the footer reads the new labels when it is
         pass
+
+
+def md_text(text: str) -> str:
+    """Content text for a Markdown widget: a literal ``<sensor-id>`` must not become an HTML tag."""
+    return text.replace("<", "\\<")

@@ -116,7 +116,7 @@ class LessonScreen(Screen):
         if lesson is None:
             await viewer.document.update(f"# {tr('no_lesson', lang)}")
             return
-        await viewer.document.update(lesson.body)
+        await viewer.document.update(f"# {lesson.meta.title}\n\n{lesson.body}")
         self.app.store.record_lesson_read(self.day, lesson.meta.lang, self.section)
         if self.section:
             heading = next((s.heading for s in lesson.meta.sections if s.id == self.section), None)

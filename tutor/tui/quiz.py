@@ -11,8 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Markdown, Static
 
 from tutor.quiz.engine import DEFAULT_COUNT, Attempt, display_order, draw, report
+from tutor.content.links import section_for
 from tutor.tui.choices import ChoiceList
-from tutor.tui.i18n import tr
+from tutor.tui.i18n import md_text, tr
 
 LETTERS = "ABCDEF"
 
@@ -83,7 +84,7 @@ class QuizScreen(Screen):
         selected = set(self.query_one(ChoiceList).selected) if keep_selection else set()
         self.query_one("#progress", Static).update(
             f"{self.index + 1}/{len(self.questions)} · {q.task} · {tr('day', lang)} {q.day} · {q.difficulty} · {', '.join(q.services)}")
-        self.query_one("#stem", Markdown).update(q.stem.get(lang))
+        self.query_one("#stem", Markdown).update(md_text(q.stem.get(lang)))
         self.query_one("#hint", Static).update(
             tr("choose_n", lang, n=q.choose) if q.type == "multi" else tr("choose_one", lang))
         options = self.query_one(ChoiceList)
@@ -134,7 +135,7 @@ class QuizScreen(Screen):
         for i, c in enumerate(display_order(q, self.seed)):
             mark = "✓" if c.key in q.answer else "✗"
             mine = f" ← {tr('your_answer', lang)}" if c.key in attempt.chosen else ""
-            lines.append(f"- **{mark} {LETTERS[i]}.** {c.explanation.get(lang)}{mine}")
+            lines.append(f"- **{mark} {LETTERS[i]}.** {md_text(c.explanation.get(lang))}{mine}")
         lines += ["", f"**{tr('references', lang)}**", ""] + [f"- <{r}>" for r in q.references]
         lesson = self.app.catalog.lesson(q.day, lang)
         if not attempt.correct and lesson is not None:
@@ -186,19 +187,3 @@ class QuizScreen(Screen):
             return
         section = section_for(lesson, q)
         self.app.push_screen(LessonScreen(q.day, section))
-
-
-def section_for(lesson, question) -> str | None:
-    """The lesson section a question belongs to: its explicit link, else the best tag match."""
-    if question.lesson and "#" in question.lesson:
-        return question.lesson.split("#", 1)[1]
-    from tutor.content.models import services_overlap
-
-    best, score = None, 0
-    for s in lesson.meta.sections:
-        if s.id == "checklist":
-            continue  # the summary is not where a topic is taught
-        points = 2 * services_overlap(question.services, s.services) + (question.task in s.tasks)
-        if points > score:
-            best, score = s.id, points
-    return best

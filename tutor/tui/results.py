@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Sparkline, Static
 
 from tutor.quiz.engine import PASS_SCALED, display_order
-from tutor.tui.i18n import tr
+from tutor.tui.i18n import md_text, tr
 
 LETTERS = "ABCDEF"
 
@@ -43,11 +43,11 @@ def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None
         if q is None:
             continue
         mark = "✓" if row["is_correct"] else "✗"
-        lines += [f"### {n}. {mark} `{q.id}` · {q.task} · {row.get('seconds') or 0:.0f}s", "", q.stem.get(lang), ""]
+        lines += [f"### {n}. {mark} `{q.id}` · {q.task} · {row.get('seconds') or 0:.0f}s", "", md_text(q.stem.get(lang)), ""]
         for i, c in enumerate(display_order(q, seed)):
             right = "✓" if c.key in q.answer else "✗"
             mine = f" ← {tr('your_answer', lang)}" if c.key in row["answer"] else ""
-            lines.append(f"- **{right} {LETTERS[i]}. {c.text.get(lang)}**{mine}  \n  {c.explanation.get(lang)}")
+            lines.append(f"- **{right} {LETTERS[i]}. {md_text(c.text.get(lang))}**{mine}  \n  {md_text(c.explanation.get(lang))}")
         if not row["answer"]:
             lines.append(f"- _{tr('unanswered', lang)}_")
         lines.append("")
@@ -58,7 +58,7 @@ def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None
 
 def study_link(catalog, question, lang: str) -> str:
     """Where the question is taught: its lesson section and the lab that practises it."""
-    from tutor.tui.quiz import section_for
+    from tutor.content.links import section_for
 
     lesson = catalog.lesson(question.day, lang)
     if lesson is None:
