@@ -266,3 +266,13 @@ async def test_multi_answer_boxes_and_literal_angle_brackets(tmp_path):
             word = angle.stem.en[angle.stem.en.index("<"):].split(">")[0] + ">"
             assert word in "".join(str(s.text) for s in shown.render_lines(shown.region.reset_offset)) or \
                    word.replace("<", "\\<") in shown.source
+
+
+async def test_help_lists_keys_in_the_chosen_language(tmp_path):
+    app = make_app(tmp_path, lang="ko")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        source = app.screen.query_one("Markdown").source
+        assert "검사" in source and "풀이 실행" in source and "Check all" not in source

@@ -38,6 +38,7 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 64; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmScreen Label { width: 100%; }
     ConfirmScreen Horizontal { height: auto; margin-top: 1; }
     ConfirmScreen Button { margin-right: 2; }
     """
@@ -235,6 +236,8 @@ class ExamScreen(Screen):
                     for qid in st.question_ids if qid in catalog.questions]
         result = report(attempts, "exam", st.minutes)
         result["exam_id"] = st.id
+        # Wall-clock time used, pauses and the overview included (the clock never stops).
+        result["elapsed_minutes"] = round(min(st.minutes, (exam.utcnow() - st.started_at).total_seconds() / 60), 1)
         for a in attempts:
             store.record_answer(question_id=a.question.id, chosen=a.chosen, correct=a.correct, seconds=a.seconds,
                                 mode="exam", session_id=st.id, task=a.question.task, domain=a.question.domain)

@@ -39,12 +39,27 @@ Headless: `tutor --help`.
 }
 
 
+def _bindings_of(screen: Screen) -> list[Binding]:
+    """The screen's bindings as the footer shows them (translated), one per action."""
+    try:
+        found = [b for bindings in screen._bindings.key_to_bindings.values() for b in bindings]
+    except AttributeError:  # a Textual without the map: the class's (English) bindings
+        found = [b for b in getattr(screen, "BINDINGS", []) if isinstance(b, Binding)]
+    seen, out = set(), []
+    for b in found:
+        if b.description and b.action not in seen:
+            seen.add(b.action)
+            out.append(b)
+    return out
+
+
 class HelpScreen(ModalScreen):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 80; max-height: 80%; border: thick $accent; background: $surface; padding: 1 2; }
     """
-    BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close"),
+                Binding("l", "app.toggle_language", "한국어/English", show=False)]
 
     def __init__(self, under: Screen):
         super().__init__()
@@ -53,8 +68,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         keys = "\n".join(
-            f"- `{b.key_display or b.key}` {b.description}"
-            for b in getattr(self.under, "BINDINGS", []) if isinstance(b, Binding) and b.description
+            f"- `{b.key_display or b.key}` {b.description}" for b in _bindings_of(self.under)
         ) or "-"
         with VerticalScroll():
             yield Markdown(HELP[lang].format(keys=keys))

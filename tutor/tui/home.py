@@ -20,12 +20,12 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("enter,r", "lesson", "Lesson"),
         Binding("z", "quiz", "Quiz"),
-        Binding("w", "weakest", "Weakest first"),
+        Binding("w", "weakest", "Weakest first", show=False),
         Binding("t", "pick", "Practice by…"),
         Binding("b", "lab", "Lab"),
         Binding("e", "exam", "Exam"),
         Binding("m", "mistakes", "Mistakes"),
-        Binding("d", "due", "Due today"),
+        Binding("d", "due", "Due today", show=False),
         Binding("p", "progress", "Progress"),
         Binding("q", "app.quit", "Quit"),
     ]

@@ -40,7 +40,8 @@ class PracticePicker(ModalScreen[dict | None]):
         options: list[Option] = [Option(f"★ {tr('weakest', lang)}", id="weakest:1")]
         for day in DAYS:
             n = len(catalog.questions_for(day=day))
-            options.append(Option(f"{tr('day', lang)} {day} · {topic(day, lang)} ({n})", id=f"day:{day}"))
+            label = tr("extra_topics", lang) if day == "extra" else f"{tr('day', lang)} {day}"
+            options.append(Option(f"{label} · {topic(day, lang)} ({n})", id=f"day:{day}"))
         for task in TASKS:
             en, ko = TASK_NAMES[task]
             n = len(catalog.questions_for(task=task))
@@ -50,7 +51,7 @@ class PracticePicker(ModalScreen[dict | None]):
         for q in catalog.questions.values():
             for s in q.services:
                 names.setdefault(service_key(s), s)
-        for key, n in counts.most_common(25):
+        for key, n in counts.most_common():
             options.append(Option(f"{names[key]} ({n})", id=f"service:{key}"))
         with Vertical():
             yield Label(tr("pick_practice", lang))

@@ -34,7 +34,7 @@ class ProgressScreen(Screen):
     def show(self) -> None:
         lang, app = self.app.lang, self.app
         scores = readiness(app.catalog, app.store, lang=lang)
-        lines = [f"# {tr('readiness', lang)}", "", "| task | % | accuracy | recall | answered |", "|---|---|---|---|---|"]
+        lines = [f"# {tr('readiness', lang)}", "", tr("progress.header", lang), "|---|---|---|---|---|"]
         for task, r in scores.items():
             mark = "✓" if r["readiness"] >= TARGET else " "
             lines.append(f"| {mark} {task} | {r['readiness']} | {r['accuracy']} | {r['retrievability']} | {r['answered']}/{r['questions']} |")

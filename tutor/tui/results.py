@@ -34,8 +34,9 @@ def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None
     for key, row in result["by_task"].items():
         lines.append(f"| {key} | {row['percent']} | {row['correct']} / {row['total']} |")
     spent = [q["seconds"] or 0 for q in result["questions"]]
-    if any(spent):
-        lines += ["", tr("exam.time", lang, avg=round(sum(spent) / len(spent)), total=round(sum(spent) / 60, 1),
+    total = result.get("elapsed_minutes", round(sum(spent) / 60, 1))
+    if any(spent) or total:
+        lines += ["", tr("exam.time", lang, avg=round(sum(spent) / len(spent)), total=total,
                          minutes=result.get("minutes") or "-")]
     lines += ["", f"## {tr('exam.review', lang)}", ""]
     for n, row in enumerate(result["questions"], 1):
