@@ -181,3 +181,23 @@ def test_practice_by_service_and_weakest(tmp_path, capsys):
     assert main(["quiz", "--service", "NoSuchService", "--headless", "--answers", "/dev/null"]) == 2
     assert main(["quiz", "--weakest", "--count", "4", "--headless", "--answers", "/dev/null", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 4
+
+
+def test_scaled_score_uses_the_exact_share():
+    from tutor.quiz.engine import Attempt, report
+
+    questions = list(CATALOG.questions.values())[:3]
+    result = report([Attempt(questions[0], list(questions[0].answer)), Attempt(questions[1], []),
+                     Attempt(questions[2], [])], "exam")
+    assert result["score_percent"] == 33.3
+    assert result["scaled_score"] == round(100 + 620 * (100 / 3) / 70)
+
+
+def test_weakest_first_shuffles_ties(tmp_path):
+    from tutor.quiz.readiness import weakest_first
+
+    store = Store(tmp_path / "p.db")
+    pool = list(CATALOG.questions.values())
+    first = [q.id for q in weakest_first(CATALOG, store, pool, 10, seed=1)]
+    second = [q.id for q in weakest_first(CATALOG, store, pool, 10, seed=2)]
+    assert first != second  # all tasks tie on an empty profile: the order is drawn, not by id

@@ -32,7 +32,7 @@ def select_right(screen):
 async def test_exam_flow_answer_flag_jump_submit_review(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
+        await pilot.press("e", "y")
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         state = screen.state
@@ -84,7 +84,7 @@ async def test_exam_flow_answer_flag_jump_submit_review(tmp_path):
 async def test_exam_resumes_after_the_app_is_killed(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
+        await pilot.press("e", "y")
         select_right(app.screen)
         await pilot.press("right", "right")
         first_id = app.screen.state.question_ids[0]
@@ -118,7 +118,7 @@ async def test_expired_exam_is_submitted_on_resume(tmp_path):
 async def test_timer_expiry_submits(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
+        await pilot.press("e", "y")
         screen = app.screen
         screen.state.started_at = exam.utcnow() - timedelta(minutes=screen.state.minutes) + timedelta(seconds=1)
         await pilot.pause(2.5)
@@ -154,7 +154,7 @@ async def test_mistakes_and_due_queues_open(tmp_path):
 async def test_language_switch_during_exam(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
+        await pilot.press("e", "y")
         q = app.screen.question
         assert q.stem.en.strip()[:20] in app.screen.query_one("#stem").source
         await pilot.press("l")

@@ -67,19 +67,6 @@ def _practice_pool(catalog, args) -> list:
     return pool
 
 
-def _weakest_first(catalog, store, pool, count, seed):
-    """Questions of the weakest tasks first; inside a task, unanswered and wrong ones first."""
-    from tutor.quiz.readiness import readiness  # noqa: PLC0415
-
-    scores = readiness(catalog, store)
-    last = {}
-    for row in store.answers():
-        last[row["question_id"]] = row["correct"]
-    ordered = sorted(draw(pool, None, seed),
-                     key=lambda q: (scores[q.task]["readiness"], last.get(q.id, -1) == 1))
-    return ordered[: count or DEFAULT_COUNT]
-
-
 def build_quiz(catalog, store, args) -> tuple[list, int | None]:
     """The questions of a quiz in the requested mode, and its time limit (exams only)."""
     mode = args.mode
@@ -102,7 +89,9 @@ def build_quiz(catalog, store, args) -> tuple[list, int | None]:
         return (questions[: args.count] if args.count else questions), None
     pool = _practice_pool(catalog, args)
     if args.weakest:
-        return _weakest_first(catalog, store, pool, args.count, args.seed), None
+        from tutor.quiz.readiness import weakest_first  # noqa: PLC0415
+
+        return weakest_first(catalog, store, pool, args.count or DEFAULT_COUNT, args.seed), None
     return draw(pool, args.count or DEFAULT_COUNT, args.seed), None
 
 

@@ -90,8 +90,9 @@ def report(attempts: Sequence[Attempt], mode: str, minutes: float | None = None)
             bucket[1] += 1
     total = len(attempts)
     correct = sum(r["is_correct"] for r in rows)
-    percent = round(100 * correct / total, 1) if total else 0.0
-    scaled = scaled_score(percent)
+    exact = 100 * correct / total if total else 0.0
+    percent = round(exact, 1)
+    scaled = scaled_score(exact)  # from the exact share, not the rounded one shown
     return {
         "mode": mode,
         "questions": rows,

@@ -79,3 +79,15 @@ def recommendation(catalog: Catalog, task: str, score: int, lang: str = "en") ->
         steps.append(f"실습 {lab} 수행" if ko else f"do lab {lab}")
     steps.append(f"그다음 연습: tutor quiz --task {task}" if ko else f"then practise: tutor quiz --task {task}")
     return f"{task}: {score} % — " + ", ".join(steps)
+
+
+def weakest_first(catalog: Catalog, store: Any, pool: list, count: int, seed: int | None = None) -> list:
+    """Questions of the weakest task statements first; inside a task, those not yet answered
+    right first; ties in random order (seeded), so equal tasks do not always give the same ids."""
+    from tutor.quiz.engine import draw  # noqa: PLC0415
+
+    scores = readiness(catalog, store)
+    last = store.last_correct()
+    shuffled = draw(pool, None, seed)
+    ordered = sorted(shuffled, key=lambda q: (scores[q.task]["readiness"], last.get(q.id) is True))
+    return ordered[:count]

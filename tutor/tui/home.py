@@ -136,10 +136,20 @@ class HomeScreen(Screen):
         self.app.push_screen(QuizScreen(day=self.selected_day()))
 
     def action_exam(self) -> None:
-        from tutor.tui.exam import ExamScreen, start_exam
+        from tutor.quiz.exam import DEFAULT_COUNT, minutes_for
+        from tutor.tui.exam import ConfirmScreen, ExamScreen, start_exam
 
-        state = self.app.store.active_exam() or start_exam(self.app)
-        self.app.push_screen(ExamScreen(state))
+        active = self.app.store.active_exam()
+        if active is not None:
+            self.app.push_screen(ExamScreen(active))
+            return
+
+        def begin(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(ExamScreen(start_exam(self.app)))
+
+        self.app.push_screen(ConfirmScreen(tr("exam_start", self.lang, n=DEFAULT_COUNT,
+                                              minutes=minutes_for(DEFAULT_COUNT))), begin)
 
     def _queue(self, mode: str, ids: list[str]) -> None:
         from tutor.tui.quiz import QuizScreen
@@ -172,13 +182,11 @@ class HomeScreen(Screen):
     def action_weakest(self) -> None:
         """Practice from the weakest task statements first (by readiness)."""
         from tutor.quiz.engine import DEFAULT_COUNT
-        from tutor.quiz.readiness import readiness
+        from tutor.quiz.readiness import weakest_first
+        from tutor.tui.quiz import QuizScreen
 
-        scores = readiness(self.app.catalog, self.app.store)
-        last = self.app.store.last_correct()
-        pool = sorted(self.app.catalog.questions.values(),
-                      key=lambda q: (scores[q.task]["readiness"], last.get(q.id) is True, q.id))
-        self._queue("practice", [q.id for q in pool[:DEFAULT_COUNT]])
+        pool = list(self.app.catalog.questions.values())
+        self.app.push_screen(QuizScreen(questions=weakest_first(self.app.catalog, self.app.store, pool, DEFAULT_COUNT)))
 
     def action_mistakes(self) -> None:
         self._queue("review", self.app.store.mistakes())

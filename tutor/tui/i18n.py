@@ -68,6 +68,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "progress.header": ("| task | readiness % | accuracy % | recall % | answered |",
                         "| 과제 | 준비도 % | 정답률 % | 기억률 % | 답변 |"),
     "keys_here": ("Keys on this screen", "이 화면의 키"),
+    "exam_start": ("Start a {n}-question exam of {minutes} minutes? The clock runs until you submit, even while you are away.",
+                   "{n}문항, {minutes}분 모의고사를 시작하시겠습니까? 제출할 때까지 자리를 비워도 시간은 계속 흐릅니다."),
     "yes": ("Yes", "예"),
     "no": ("No", "아니요"),
     "overview": ("Answered {answered}/{total} · flagged {flagged}. Choose a question:", "답변 {answered}/{total} · 표시 {flagged}. 문항을 고르십시오:"),
