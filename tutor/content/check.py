@@ -144,14 +144,27 @@ def _heading_line(lesson: Lesson, heading: str) -> bool:
     return re.search(rf"^##\s+{re.escape(heading)}\s*$", lesson.body, re.MULTILINE) is not None
 
 
+def _section_line(lesson: Lesson, section_id: str) -> int:
+    """The front-matter line that declares a section (1 if the file cannot be read again)."""
+    try:
+        text = Path(lesson.path).read_text(encoding="utf-8")
+    except OSError:
+        return 1
+    match = re.search(rf"^\s*-?\s*\{{?\s*id:\s*{re.escape(section_id)}\b", text, re.MULTILINE)
+    return text[: match.start()].count("\n") + 1 if match else 1
+
+
 def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
     out: list[str] = []
+    located: list[Problem] = []
     for section in lesson.meta.sections:
         if not _heading_line(lesson, section.heading):
-            out.append(f"section {section.id!r}: no `## {section.heading}` heading in the body")
+            located.append(Problem(lesson.path, _section_line(lesson, section.id),
+                                   f"section {section.id!r}: no `## {section.heading}` heading in the body"))
         for lab in section.labs:
             if lab not in lab_ids:
-                out.append(f"section {section.id!r} links to unknown lab {lab!r}")
+                located.append(Problem(lesson.path, _section_line(lesson, section.id),
+                                       f"section {section.id!r} links to unknown lab {lab!r}"))
     ids = [s.id for s in lesson.meta.sections]
     if len(set(ids)) != len(ids):
         out.append("two sections share an id")
@@ -175,7 +188,7 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
     count = prose_words(lesson.body)
     if count < minimum:
         out.append(f"{count} words of prose; a lesson needs at least {minimum}")
-    problems = [Problem(lesson.path, 1, msg) for msg in out]
+    problems = located + [Problem(lesson.path, 1, msg) for msg in out]
     offset = lesson.body_line
     for line, text in prose_blocks(lesson.body):
         if text.startswith("|") and re.fullmatch(r"[|\s:-]+", text):
@@ -197,13 +210,14 @@ def check_section_links(lesson: Lesson, catalog: Catalog) -> list[Problem]:
     out = []
     questions = list(catalog.questions.values())
     for section in lesson.meta.sections:
+        line = _section_line(lesson, section.id)
         bad = [t for t in section.tasks if t not in TASKS]
         if bad:
-            out.append(f"section {section.id!r}: unknown task {bad[0]!r} (tasks: {', '.join(TASKS)})")
+            out.append(Problem(lesson.path, line, f"section {section.id!r}: unknown task {bad[0]!r} (tasks: {', '.join(TASKS)})"))
         elif section.tasks and not section_questions(section, questions):
-            out.append(f"section {section.id!r} links to no question (no question of task "
-                       f"{'/'.join(section.tasks)} about {', '.join(section.services) or 'any service'})")
-    return [Problem(lesson.path, 1, msg) for msg in out]
+            out.append(Problem(lesson.path, line, f"section {section.id!r} links to no question (no question of task "
+                                                  f"{'/'.join(section.tasks)} about {', '.join(section.services) or 'any service'})"))
+    return out
 
 
 def _module_functions(module: Path) -> set[str] | None:
@@ -227,6 +241,7 @@ def check_labs(catalog: Catalog) -> list[Problem]:
     for lab_id, lab in catalog.labs.items():
         folder = catalog.lab_dirs[lab_id]
         path = str(folder / "lab.yaml")
+        lines = catalog.lab_lines.get(lab_id, {})
         functions = _module_functions(folder / lab.module)
         if functions is None:
             problems.append(Problem(path, 1, f"lab module {lab.module} is missing or does not parse"))
@@ -235,21 +250,23 @@ def check_labs(catalog: Catalog) -> list[Problem]:
             problems.append(Problem(path, 1, f"cleanup function {lab.cleanup!r} not found in {lab.module}"))
         seen: set[str] = set()
         for step in lab.steps:
+            at = lines.get(step.id, 1)
             if step.id in seen:
-                problems.append(Problem(path, 1, f"step {step.id!r} appears twice"))
+                problems.append(Problem(path, at, f"step {step.id!r} appears twice"))
             seen.add(step.id)
             if not step.checks:
-                problems.append(Problem(path, 1, f"step {step.id!r} has no check"))
+                problems.append(Problem(path, at, f"step {step.id!r} has no check"))
             if functions and step.solution not in functions:
-                problems.append(Problem(path, 1, f"step {step.id!r}: solution {step.solution!r} not found in {lab.module}"))
+                problems.append(Problem(path, at, f"step {step.id!r}: solution {step.solution!r} not found in {lab.module}"))
             check_ids = [c.id for c in step.checks]
             if len(set(check_ids)) != len(check_ids):
-                problems.append(Problem(path, 1, f"step {step.id!r}: two checks share an id"))
+                problems.append(Problem(path, at, f"step {step.id!r}: two checks share an id"))
             for chk in step.checks:
                 if functions and chk.fn not in functions:
-                    problems.append(Problem(path, 1, f"step {step.id!r}: check function {chk.fn!r} not found in {lab.module}"))
+                    problems.append(Problem(path, lines.get(f"{step.id}/{chk.id}", at),
+                                            f"step {step.id!r}: check function {chk.fn!r} not found in {lab.module}"))
             if step.lesson and catalog.lessons and not _section_exists(catalog, step.lesson):
-                problems.append(Problem(path, 1, f"step {step.id!r}: broken lesson link {step.lesson!r}"))
+                problems.append(Problem(path, at, f"step {step.id!r}: broken lesson link {step.lesson!r}"))
     return problems
 
 

@@ -42,6 +42,8 @@ class Catalog:
     lessons: dict[tuple[str, str], Lesson] = field(default_factory=dict)
     labs: dict[str, Lab] = field(default_factory=dict)
     lab_dirs: dict[str, Path] = field(default_factory=dict)
+    #: Line of each step (and of each check, keyed "step/check") in its lab.yaml, for problems.
+    lab_lines: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def lesson(self, day: str, lang: str) -> Lesson | None:
@@ -195,6 +197,20 @@ def load_lab(file: Path, catalog: Catalog) -> None:
         return
     catalog.labs[lab.id] = lab
     catalog.lab_dirs[lab.id] = file.parent
+    catalog.lab_lines[lab.id] = _lab_lines(nodes[0])
+
+
+def _lab_lines(root: yaml.Node) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    steps = next((v for k, v in root.value if getattr(k, "value", None) == "steps"), None)
+    for step in getattr(steps, "value", []):
+        fields = {getattr(k, "value", None): v for k, v in step.value}
+        step_id = getattr(fields.get("id"), "value", None)
+        lines[str(step_id)] = step.start_mark.line + 1
+        for check in getattr(fields.get("checks"), "value", []):
+            check_fields = {getattr(k, "value", None): v for k, v in check.value}
+            lines[f"{step_id}/{getattr(check_fields.get('id'), 'value', None)}"] = check.start_mark.line + 1
+    return lines
 
 
 def _kind(file: Path) -> str | None:
