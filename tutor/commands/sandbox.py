@@ -15,8 +15,8 @@ def _human(status: sandbox.SandboxStatus, out: Output) -> str:
                      "샌드박스가 실행 중이 아닙니다. 시작하려면: tutor sandbox start")
     lines = [out.t(f"Sandbox running at {status.endpoint} (pid {status.pid}).",
                    f"샌드박스가 {status.endpoint}에서 실행 중입니다(pid {status.pid})."),
-             out.t("Paste these lines into your shell to use the aws CLI with it:",
-                   "aws CLI가 샌드박스를 쓰도록 셸에 다음 줄을 붙여 넣으십시오:"), ""]
+             out.t("Paste these lines into a shell that has the aws CLI (after `source .venv/bin/activate`, for example):",
+                   "aws CLI가 있는 셸(예: `source .venv/bin/activate` 후)에 다음 줄을 붙여 넣으십시오:"), ""]
     lines += sandbox.env_lines(status.endpoint)
     lines += ["", out.t("State is kept across restarts; `tutor sandbox reset` empties it.",
                         "상태는 재시작 후에도 유지됩니다. 비우려면 `tutor sandbox reset`.")]
