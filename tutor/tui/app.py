@@ -54,9 +54,7 @@ class TutorApp(App):
         self.sub_title = tr("app.subtitle", self.lang)
         localize_bindings(self, self.lang)
         self.push_screen(HomeScreen())
-        problems = check_catalog(self.catalog)
-        if problems:
-            self.notify(tr("content_problems", self.lang, n=len(problems)), severity="warning", timeout=8)
+        self.check_content()
         if self.endpoint_url:
             self.sandbox_detail, self.sandbox_state = self.endpoint_url, "endpoint"
         elif self.start_sandbox:
@@ -81,6 +79,14 @@ class TutorApp(App):
         else:
             self.push_screen(QuizScreen(day=req.get("day"), task=req.get("task"),
                                         count=req.get("count"), seed=req.get("seed")))
+
+    @work(thread=True, exclusive=True, group="content", exit_on_error=False, name="check-content")
+    def check_content(self) -> None:
+        """Authoring problems, counted off the main thread (half a second the home screen need not wait)."""
+        problems = check_catalog(self.catalog)
+        if problems:
+            self.call_from_thread(self.notify, tr("content_problems", self.lang, n=len(problems)),
+                                  severity="warning", timeout=8)
 
     # sandbox ----------------------------------------------------------------------------
     def lab_endpoint(self) -> str | None:
