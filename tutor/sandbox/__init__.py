@@ -158,7 +158,7 @@ def start(port: int | None = None, timeout: float = 120.0) -> SandboxStatus:
         )
     port = default_port() if port is None else port
     if not _port_free(port):
-        raise EnvironmentFailure(f"port {port} on 127.0.0.1 is in use; choose another with --port N")
+        raise EnvironmentFailure(f"port {port} on 127.0.0.1 is in use; choose another with --port N (or TUTOR_SANDBOX_PORT)")
     folder = paths.sandbox_dir()
     log = folder / "sandbox.log"
     proc = _spawn(port, folder, log)
