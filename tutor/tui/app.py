@@ -73,9 +73,7 @@ class TutorApp(App):
                                                             req.get("minutes"), bool(req.get("esl")))
             self.push_screen(ExamScreen(state))
         elif mode in ("review", "due"):
-            ids = self.store.mistakes() if mode == "review" else self.store.due()
-            self.push_screen(QuizScreen(mode=mode, count=req.get("count"),
-                                        questions=[self.catalog.questions[i] for i in ids if i in self.catalog.questions]))
+            self.push_screen(QuizScreen(mode=mode, count=req.get("count"), questions=self.queue(mode)))
         else:
             self.push_screen(QuizScreen(day=req.get("day"), task=req.get("task"),
                                         count=req.get("count"), seed=req.get("seed")))
@@ -88,6 +86,11 @@ class TutorApp(App):
             self.call_from_thread(self.notify, tr("content_problems", self.lang, n=len(problems)),
                                   severity="warning", timeout=8)
 
+    def queue(self, mode: str) -> list:
+        """The questions of the mistakes ("review") or due-today ("due") queue, in queue order."""
+        ids = self.store.mistakes() if mode == "review" else self.store.due()
+        return [self.catalog.questions[i] for i in ids if i in self.catalog.questions]
+
     # sandbox ----------------------------------------------------------------------------
     def lab_endpoint(self) -> str | None:
         """The endpoint labs use: the explicit one, else the running sandbox, else None."""
@@ -96,15 +99,24 @@ class TutorApp(App):
         current = sandbox.status()
         return current.endpoint if current.running else None
 
+    def endpoint_for_lab(self) -> str:
+        """The endpoint a lab runs against, starting the sandbox if none runs. Blocking: call it
+        from a worker thread only."""
+        explicit = self.lab_endpoint()
+        if explicit:
+            return explicit
+        self.call_from_thread(setattr, self, "sandbox_state", "starting")
+        started = sandbox.start()
+        self.call_from_thread(self._sandbox_ready, started.endpoint, True)
+        return started.endpoint
+
     @work(thread=True, exclusive=True, group="sandbox", exit_on_error=False, name="start-sandbox")
     def ensure_sandbox(self) -> None:
         current = sandbox.status()
         if current.running:
             self.call_from_thread(self._sandbox_ready, current.endpoint, False)
-            return
-        self.call_from_thread(setattr, self, "sandbox_state", "starting")
-        started = sandbox.start()
-        self.call_from_thread(self._sandbox_ready, started.endpoint, True)
+        else:
+            self.endpoint_for_lab()
 
     def _sandbox_ready(self, endpoint: str, started_here: bool) -> None:
         self._started_sandbox = self._started_sandbox or started_here

@@ -151,11 +151,10 @@ class HomeScreen(Screen):
         self.app.push_screen(ConfirmScreen(tr("exam_start", self.lang, n=DEFAULT_COUNT,
                                               minutes=minutes_for(DEFAULT_COUNT))), begin)
 
-    def _queue(self, mode: str, ids: list[str]) -> None:
+    def _queue(self, mode: str) -> None:
         from tutor.tui.quiz import QuizScreen
 
-        questions = [self.app.catalog.questions[i] for i in ids if i in self.app.catalog.questions]
-        self.app.push_screen(QuizScreen(mode=mode, questions=questions))
+        self.app.push_screen(QuizScreen(mode=mode, questions=self.app.queue(mode)))
 
     def action_pick(self) -> None:
         """Practice by day, task statement, service or weakest first."""
@@ -189,10 +188,10 @@ class HomeScreen(Screen):
         self.app.push_screen(QuizScreen(questions=weakest_first(self.app.catalog, self.app.store, pool, DEFAULT_COUNT)))
 
     def action_mistakes(self) -> None:
-        self._queue("review", self.app.store.mistakes())
+        self._queue("review")
 
     def action_due(self) -> None:
-        self._queue("due", self.app.store.due())
+        self._queue("due")
 
     def action_progress(self) -> None:
         from tutor.tui.progress import ProgressScreen

@@ -170,10 +170,7 @@ class LabScreen(Screen):
         from tutor.labs.runner import LabRunner
 
         app = self.app
-        endpoint = app.lab_endpoint()
-        if endpoint is None:
-            endpoint = sandbox.start().endpoint
-            app.call_from_thread(app._sandbox_ready, endpoint, True)
+        endpoint = app.endpoint_for_lab()
         backend = Backend("endpoint" if app.endpoint_url else "sandbox", endpoint)
         runner = LabRunner(self.lab, app.catalog.lab_dirs[self.lab_id], backend, lang=app.lang)
         if solve and step_id:

@@ -32,21 +32,16 @@ class QuizScreen(Screen):
                  seed: int | None = None, mode: str = "practice", questions: list | None = None):
         super().__init__()
         self.quiz_day, self.quiz_task, self.quiz_mode, self.seed = day, task, mode, seed
-        if questions is not None:  # a queue (mistakes, due today) in its own order
-            self.questions = questions[:count] if count else questions
-        else:
-            self.questions = draw(self.app_catalog_questions(day, task), count or DEFAULT_COUNT, seed)
+        self.count = count
+        # A queue (mistakes, due today) keeps its own order; otherwise the quiz is drawn on mount,
+        # when the app's catalog is at hand.
+        self.questions: list = (questions[:count] if count else questions) if questions is not None else []
+        self._draw = questions is None
         self.attempts: list[Attempt] = []
         self.index = 0
         self.submitted = False
         self.session_id: str | None = None
         self.shown_at = time.monotonic()
-
-    @staticmethod
-    def app_catalog_questions(day, task):
-        from textual._context import active_app  # the app exists before screens are built
-
-        return active_app.get().catalog.questions_for(day=day, task=task)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,6 +57,9 @@ class QuizScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._draw:
+            pool = self.app.catalog.questions_for(day=self.quiz_day, task=self.quiz_task)
+            self.questions = draw(pool, self.count or DEFAULT_COUNT, self.seed)
         self.watch(self.app, "lang", lambda _: self.render_question(keep_selection=True), init=False)
         if not self.questions:
             empty = "queue_empty" if self.quiz_mode in ("review", "due") else "quiz.empty"
