@@ -206,8 +206,11 @@ def test_section_must_link_to_questions(tmp_path):
         "  - {id: ok, heading: A, tasks: ['3.2'], services: [Amazon EC2]}\n"
         "  - {id: orphan, heading: B, tasks: ['3.4'], services: [CloudFront]}\n"
         "  - {id: typo, heading: C, tasks: ['3.9']}\n---\n## A\n\n## B\n\n## C\n")
-    found = [p.message for p in check_catalog(load_catalog([tmp_path]))]
+    problems_found = check_catalog(load_catalog([tmp_path]))
+    found = [p.message for p in problems_found]
     assert any("'orphan' links to no question" in m for m in found)
+    orphan = next(p for p in problems_found if "'orphan'" in p.message)
+    assert "id: orphan" in (folder / "en.md").read_text().splitlines()[orphan.line - 1]
     assert any("'typo': unknown task '3.9'" in m for m in found)
     assert not any("'ok'" in m for m in found)
 

@@ -249,19 +249,13 @@ class Store:
 
     def accuracy_by_day(self, catalog: Any) -> dict[str, tuple[int, int]]:
         """``{day: (distinct questions answered, of those answered right the last time)}``."""
-        last: dict[str, int] = {}
-        for qid, ok in self.db.execute("select question_id, correct from answers order by id"):
-            last[qid] = ok
         out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for qid, ok in last.items():
+        for qid, ok in self.last_correct().items():
             question = catalog.questions.get(qid)
             if question is not None:  # answers to questions since removed are kept, not shown
                 out[question.day][0] += 1
-                out[question.day][1] += ok
+                out[question.day][1] += int(ok)
         return {day: (v[0], v[1]) for day, v in out.items()}
-
-    def answered_question_ids(self) -> set[str]:
-        return {r[0] for r in self.db.execute("select distinct question_id from answers")}
 
     # labs -------------------------------------------------------------------------------
     def record_lab_checks(self, lab: str, steps: list[dict[str, Any]], backend: str) -> None:

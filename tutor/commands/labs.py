@@ -72,10 +72,11 @@ def _human_report(report: dict[str, Any], out: Output) -> str:
 
 def _checked_lab(args: argparse.Namespace):
     """The lab and step named on the command line, validated before any backend starts."""
+    from tutor.labs.runner import require_step  # noqa: PLC0415 - imports no AWS SDK
+
     lab, folder = _lab(load_catalog(), args.lab)
-    step = getattr(args, "step", None)
-    if step and lab.step(step) is None:
-        raise NotFound(f"lab {lab.id} has no step {step!r} (steps: {', '.join(s.id for s in lab.steps)})")
+    if getattr(args, "step", None):
+        require_step(lab, args.step)
     return lab, folder
 
 

@@ -16,11 +16,15 @@ from tutor.quiz.engine import DEFAULT_COUNT, Attempt, draw, report
 from tutor.store import Store
 
 
-def selection(catalog, day: str | None, task: str | None):
+def check_day_task(day: str | None, task: str | None) -> None:
     if day is not None and day not in DAYS:
         raise UsageError(f"--day must be one of {', '.join(DAYS)}, not {day!r}")
     if task is not None and task not in TASKS:
         raise UsageError(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
+
+
+def selection(catalog, day: str | None, task: str | None):
+    check_day_task(day, task)
     pool = catalog.questions_for(day=day, task=task)
     if not pool:
         raise UsageError("no questions match that selection")
@@ -98,10 +102,7 @@ def build_quiz(catalog, store, args) -> tuple[list, int | None]:
 def run_headless(args: argparse.Namespace, out: Output) -> int:
     if not args.answers:
         raise UsageError("--headless needs --answers FILE (or - for standard input)")
-    if args.day is not None and args.day not in DAYS:
-        raise UsageError(f"--day must be one of {', '.join(DAYS)}, not {args.day!r}")
-    if args.task is not None and args.task not in TASKS:
-        raise UsageError(f"--task must be one of {', '.join(TASKS)}, not {args.task!r}")
+    check_day_task(args.day, args.task)
     catalog = load_catalog()
     store = Store(args.db)
     try:
@@ -157,10 +158,7 @@ def _record(store: Store, args, attempts, result, minutes) -> None:
 
 
 def export(args: argparse.Namespace, out: Output) -> int:
-    if args.day is not None and args.day not in DAYS:
-        raise UsageError(f"--day must be one of {', '.join(DAYS)}, not {args.day!r}")
-    if args.task is not None and args.task not in TASKS:
-        raise UsageError(f"--task must be one of {', '.join(TASKS)}, not {args.task!r}")
+    check_day_task(args.day, args.task)
     catalog = load_catalog()
     pool = catalog.questions_for(day=args.day, task=args.task)
     data: list[dict[str, Any]] = [

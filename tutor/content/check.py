@@ -145,13 +145,7 @@ def _heading_line(lesson: Lesson, heading: str) -> bool:
 
 
 def _section_line(lesson: Lesson, section_id: str) -> int:
-    """The front-matter line that declares a section (1 if the file cannot be read again)."""
-    try:
-        text = Path(lesson.path).read_text(encoding="utf-8")
-    except OSError:
-        return 1
-    match = re.search(rf"^\s*-?\s*\{{?\s*id:\s*{re.escape(section_id)}\b", text, re.MULTILINE)
-    return text[: match.start()].count("\n") + 1 if match else 1
+    return lesson.section_lines.get(section_id, 1)
 
 
 def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:

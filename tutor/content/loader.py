@@ -170,7 +170,8 @@ def load_lesson(file: Path, catalog: Catalog) -> None:
     meta = _validate(LessonMeta, docs[0], nodes[0], rel, catalog.problems, line_offset=1)
     if meta is None:
         return
-    lesson = Lesson(meta=meta, body=text[match.end():], path=rel, body_line=text[:match.end()].count("\n"))
+    lesson = Lesson(meta=meta, body=text[match.end():], path=rel, body_line=text[:match.end()].count("\n"),
+                    section_lines=_section_lines(nodes[0]))
     key = (meta.day, meta.lang)
     if key in catalog.lessons:
         catalog.problems.append(
@@ -200,16 +201,23 @@ def load_lab(file: Path, catalog: Catalog) -> None:
     catalog.lab_lines[lab.id] = _lab_lines(nodes[0])
 
 
+def _field(node: yaml.Node, name: str) -> yaml.Node | None:
+    return next((v for k, v in getattr(node, "value", []) if getattr(k, "value", None) == name), None)
+
+
+def _section_lines(root: yaml.Node) -> dict[str, int]:
+    # +2: the front matter starts on the line after the opening ---, and lines count from 1.
+    return {getattr(_field(item, "id"), "value", ""): item.start_mark.line + 2
+            for item in getattr(_field(root, "sections"), "value", [])}
+
+
 def _lab_lines(root: yaml.Node) -> dict[str, int]:
     lines: dict[str, int] = {}
-    steps = next((v for k, v in root.value if getattr(k, "value", None) == "steps"), None)
-    for step in getattr(steps, "value", []):
-        fields = {getattr(k, "value", None): v for k, v in step.value}
-        step_id = getattr(fields.get("id"), "value", None)
+    for step in getattr(_field(root, "steps"), "value", []):
+        step_id = getattr(_field(step, "id"), "value", None)
         lines[str(step_id)] = step.start_mark.line + 1
-        for check in getattr(fields.get("checks"), "value", []):
-            check_fields = {getattr(k, "value", None): v for k, v in check.value}
-            lines[f"{step_id}/{getattr(check_fields.get('id'), 'value', None)}"] = check.start_mark.line + 1
+        for check in getattr(_field(step, "checks"), "value", []):
+            lines[f"{step_id}/{getattr(_field(check, 'id'), 'value', None)}"] = check.start_mark.line + 1
     return lines
 
 

@@ -146,6 +146,7 @@ class Lesson(Strict):
     body: str
     path: str
     body_line: int = 0  # lines before the body (front matter), for problem line numbers
+    section_lines: dict[str, int] = {}  # front-matter line of each section, for problems
 
     @property
     def id(self) -> str:

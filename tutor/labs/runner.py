@@ -25,6 +25,13 @@ class LabSolveConflict(EnvironmentFailure):
     """A solution would have to adopt a resource the student made; the student decides."""
 
 
+def require_step(lab: Lab, step_id: str) -> LabStep:
+    step = lab.step(step_id)
+    if step is None:
+        raise NotFound(f"lab {lab.id} has no step {step_id!r} (steps: {', '.join(s.id for s in lab.steps)})")
+    return step
+
+
 def load_module(lab: Lab, folder: Path) -> ModuleType:
     path = folder / lab.module
     name = f"tutor_lab_{lab.id.replace('-', '_')}"
@@ -71,11 +78,7 @@ class LabRunner:
         return [s.id for s in self.lab.steps if s.real_aws_only and self.backend.endpoint]
 
     def step(self, step_id: str) -> LabStep:
-        step = self.lab.step(step_id)
-        if step is None:
-            known = ", ".join(s.id for s in self.lab.steps)
-            raise NotFound(f"lab {self.lab.id} has no step {step_id!r} (steps: {known})")
-        return step
+        return require_step(self.lab, step_id)
 
     # verify -----------------------------------------------------------------------------
     def verify_step(self, step: LabStep) -> dict[str, Any]:

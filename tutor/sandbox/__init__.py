@@ -25,6 +25,9 @@ from tutor.errors import EnvironmentFailure, UsageError
 
 DEFAULT_PORT = 5599
 HEALTH_PATH = "/_tutor/health"
+#: moto's ids come from a random generator; the same seed before recording and before replaying
+#: brings resources back with their old ids.
+SEED = 20260525
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
@@ -197,7 +200,7 @@ def reset() -> SandboxStatus:
         return current
     base = current.endpoint
     for path in ("/moto-api/recorder/stop-recording", "/moto-api/reset",
-                 "/moto-api/recorder/reset-recording", "/moto-api/seed?a=20260525",
+                 "/moto-api/recorder/reset-recording", f"/moto-api/seed?a={SEED}",
                  "/moto-api/recorder/start-recording"):
         req = urllib.request.Request(base + path, data=b"", method="POST")
         with urllib.request.urlopen(req, timeout=30) as resp:

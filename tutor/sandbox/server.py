@@ -21,8 +21,7 @@ import threading
 import urllib.request
 from pathlib import Path
 
-HEALTH_PATH = "/_tutor/health"
-SEED = 20260525
+from tutor.sandbox import HEALTH_PATH, SEED  # the package never imports moto
 
 
 def _post(base: str, path: str) -> None:
