@@ -172,10 +172,13 @@ def test_quiz_export(monkeypatch, capsys):
 def test_every_command_has_help():
     parser = build_parser()
     actions = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
+    help_text = {a.dest: a.help for a in actions[0]._choices_actions}
     for name, sub in actions[0].choices.items():
-        assert sub.description or sub.format_help(), name
-        help_text = {a.dest: a.help for a in actions[0]._choices_actions}
         assert help_text.get(name), f"`tutor {name}` has no help line"
+        for nested in [a for a in sub._actions if a.__class__.__name__ == "_SubParsersAction"]:
+            nested_help = {a.dest: a.help for a in nested._choices_actions}
+            for action_name in nested.choices:
+                assert nested_help.get(action_name), f"`tutor {name} {action_name}` has no help line"
     assert "bank" in build_export_parser().format_help()
 
 

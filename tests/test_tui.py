@@ -155,7 +155,8 @@ async def test_help_and_quit(tmp_path):
         assert "Check" in app.screen.query_one("Markdown").source
         await pilot.press("escape", "escape")
         await pilot.press("q")
-    assert app.return_code == 0 or app.return_code is None
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 

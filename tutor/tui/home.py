@@ -159,6 +159,7 @@ class HomeScreen(Screen):
     def action_pick(self) -> None:
         """Practice by day, task statement, service or weakest first."""
         from tutor.content.models import service_key
+        from tutor.quiz.engine import DEFAULT_COUNT, draw
         from tutor.tui.picker import PracticePicker
         from tutor.tui.quiz import QuizScreen
 
@@ -170,8 +171,6 @@ class HomeScreen(Screen):
             elif "service" in choice:
                 pool = [q for q in self.app.catalog.questions.values()
                         if any(service_key(s) == choice["service"] for s in q.services)]
-                from tutor.quiz.engine import DEFAULT_COUNT, draw
-
                 self.app.push_screen(QuizScreen(questions=draw(pool, DEFAULT_COUNT)))
             else:
                 self.app.push_screen(QuizScreen(day=choice.get("day"), task=choice.get("task")))

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Sparkline, Static
 
+from tutor.content.links import section_for
 from tutor.quiz.engine import PASS_SCALED, display_order
 from tutor.tui.i18n import md_text, tr
 
@@ -59,8 +60,6 @@ def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None
 
 def study_link(catalog, question, lang: str) -> str:
     """Where the question is taught: its lesson section and the lab that practises it."""
-    from tutor.content.links import section_for
-
     lesson = catalog.lesson(question.day, lang)
     if lesson is None:
         return ""
