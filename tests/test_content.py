@@ -139,18 +139,22 @@ def test_lab_step_without_check_and_missing_function(tmp_path):
             commands: [aws ec2 describe-vpcs]
             solution: solve
             lesson: "1#no-such-section"
+            hints: [{ko: 힌트, en: Hint}, {ko: 답, en: Answer}]
             checks: []
           - id: two
             title: {ko: 둘, en: Two}
             instructions: {ko: 둘, en: Two}
             commands: [aws ec2 describe-vpcs]
             solution: solve_two
+            hints: [{ko: 힌트, en: Hint}, {ko: 답, en: Answer}]
             checks:
               - {id: c, fn: check_missing, describe: {ko: 검사, en: Check}}
     """))
     catalog = load_catalog([tmp_path / "labs", ROOT / "content"])
     found = [p.message for p in check_catalog(catalog)]
     assert any("step 'one' has no check" in m for m in found)
+    assert any("step 'two': no lesson link" in m for m in found)
+    assert any("does not list lab 'demo'" in m for m in found)
     located = [p for p in check_catalog(catalog) if "check_missing" in p.message][0]
     yaml_lines = (lab_dir / "lab.yaml").read_text().splitlines()
     assert "fn: check_missing" in yaml_lines[located.line - 1]  # the line of the check itself

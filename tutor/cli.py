@@ -69,6 +69,7 @@ def build_parser() -> Parser:
     c = csub.add_parser("check", parents=[common], help="validate content; exit 1 with one line per problem")
     c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all content)")
     csub.add_parser("stats", parents=[common], help="counts by domain, task, day, type, difficulty")
+    csub.add_parser("reports", parents=[common], help="questions students reported as wrong, with their reasons")
 
     lab = sub.add_parser("lab", help="list, show, run, verify and clean up labs")
     lsub = lab.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
@@ -85,6 +86,26 @@ def build_parser() -> Parser:
     cl = lsub.add_parser("cleanup", parents=[common, backend], help="delete what carries the lab's names")
     cl.add_argument("lab", metavar="LAB")
     cl.add_argument("--yes", action="store_true", help="accepted; no confirmation is asked on a sandbox or endpoint")
+    w = lsub.add_parser("watch", parents=[common, backend],
+                        help="re-check the current step on every change; exit 0 when all pass (Ctrl-C: 130)")
+    w.add_argument("lab", metavar="LAB")
+    w.add_argument("--interval", type=float, default=3.0, metavar="S",
+                   help="seconds between checks on an endpoint that is not the tutor's sandbox (default 3)")
+    rs = lsub.add_parser("reset", parents=[common, backend],
+                         help="clean up the lab (or one step's resources) and forget its progress")
+    rs.add_argument("lab", metavar="LAB")
+    rs.add_argument("--step", metavar="STEP", help="only this step")
+    sk = lsub.add_parser("skip", parents=[common], help="move past a step (recorded as skipped, never as passed)")
+    sk.add_argument("lab", metavar="LAB")
+    sk.add_argument("--step", metavar="STEP", required=True)
+    h = lsub.add_parser("hint", parents=[common], help="the next hint of a step (using one is recorded)")
+    h.add_argument("lab", metavar="LAB")
+    h.add_argument("--step", metavar="STEP", required=True)
+    h.add_argument("--level", type=int, metavar="N", help="this hint (1 = a nudge ... last = the answer)")
+    f = lsub.add_parser("files", parents=[common], help="write the files the lab's commands use into DIR")
+    f.add_argument("lab", metavar="LAB")
+    f.add_argument("dir", metavar="DIR", nargs="?", default=None, help="folder (default: the current one)")
+    f.add_argument("--force", action="store_true", help="overwrite files you changed")
 
     sb = sub.add_parser("sandbox", parents=[common], help="the local moto server that labs run against")
     sb.add_argument("action", choices=("start", "stop", "status", "reset"))
@@ -136,12 +157,15 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output], int] | None:
-    from tutor.commands import content, labs, lessons, quiz, sandbox
+    from tutor.commands import content, lab_steps, labs, lessons, quiz, sandbox
 
     table = {
         ("content", "check"): content.check, ("content", "stats"): content.stats,
         ("lab", "list"): labs.list_labs, ("lab", "show"): labs.show, ("lab", "run"): labs.run,
         ("lab", "verify"): labs.verify, ("lab", "cleanup"): labs.cleanup,
+        ("lab", "watch"): lab_steps.watch, ("lab", "reset"): lab_steps.reset, ("lab", "skip"): lab_steps.skip,
+        ("lab", "hint"): lab_steps.hint, ("lab", "files"): lab_steps.files,
+        ("content", "reports"): content.reports,
         ("progress", None): quiz.progress, ("export", None): quiz.export,
         ("lesson", "list"): lessons.list_lessons, ("lesson", "show"): lessons.show,
     }

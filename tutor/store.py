@@ -68,8 +68,30 @@ def m002_exams_cards_flags(db: sqlite_utils.Database) -> None:
     db["flags"].create({"question_id": str, "flagged_at": str}, pk="question_id")
 
 
+@migrations()
+def m003_lab_events_and_reports(db: sqlite_utils.Database) -> None:
+    # What the runner records beside check results: hints used, steps skipped or solved by the
+    # tutor, resets, and a whole lab passing in one re-check (the only way it is complete).
+    db["lab_events"].create(
+        {"id": int, "lab": str, "step": str, "kind": str, "detail": str, "backend": str, "at": str},
+        pk="id",
+    )
+    db["lab_events"].create_index(["lab", "step"])
+    # A student's report that a question is wrong, kept with the content version it was about.
+    db["question_reports"].create(
+        {"id": int, "question_id": str, "content_version": str, "reason": str, "reported_at": str},
+        pk="id",
+    )
+    db["question_reports"].create_index(["question_id"])
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def stamp() -> str:
+    """A time that orders lab checks and lab events done within the same second."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 class Store:
@@ -259,12 +281,12 @@ class Store:
 
     # labs -------------------------------------------------------------------------------
     def record_lab_checks(self, lab: str, steps: list[dict[str, Any]], backend: str) -> None:
-        stamp = now()
+        at = stamp()
         rows = [
             {
                 "lab": lab, "step": step["id"], "check_id": check["id"],
                 "passed": int(check["passed"]), "skipped": int(check.get("skipped", False)),
-                "message": check["message"], "backend": backend, "checked_at": stamp,
+                "message": check["message"], "backend": backend, "checked_at": at,
             }
             for step in steps
             for check in step["checks"]
@@ -275,11 +297,14 @@ class Store:
     def lab_status(self, lab: str) -> dict[str, dict[str, Any]]:
         """The last result of every step of a lab: ``{step: {passed, checked_at, checks}}``."""
         latest: dict[str, dict[str, Any]] = {}
+        resets = self.last_lab_reset(lab)
         for row in self.db.execute(
             "select step, check_id, passed, skipped, message, checked_at from lab_checks "
             "where lab = ? order by id", [lab]
         ):
             step, check_id, passed, skipped, message, at = row
+            if at <= max(resets.get("", ""), resets.get(step, "")):
+                continue  # checked before the lab or the step was reset
             entry = latest.get(step)
             if entry is None or entry["checked_at"] != at:
                 entry = latest[step] = {"checked_at": at, "checks": {}}
@@ -287,6 +312,38 @@ class Store:
         for entry in latest.values():
             entry["passed"] = all(c["passed"] for c in entry["checks"].values())
         return latest
+
+    def record_lab_event(self, lab: str, step: str, kind: str, detail: str = "", backend: str = "") -> None:
+        """``kind``: hint (detail = level), skip, solve, reset (step "" = whole lab), complete."""
+        with self.db.atomic():
+            self.db["lab_events"].insert({"lab": lab, "step": step, "kind": kind, "detail": detail,
+                                          "backend": backend, "at": stamp()})
+
+    def lab_events(self, lab: str) -> list[dict[str, Any]]:
+        """The lab's events since its last whole-lab reset (a step reset hides that step's)."""
+        rows = list(self.db.execute(
+            "select id, step, kind, detail, backend, at from lab_events where lab = ? order by id", [lab]))
+        out: list[dict[str, Any]] = []
+        for ident, step, kind, detail, backend, at in rows:
+            if kind == "reset":
+                out = [e for e in out if step and e["step"] != step]
+                continue
+            out.append({"id": ident, "step": step, "kind": kind, "detail": detail, "backend": backend, "at": at})
+        return out
+
+    def last_lab_reset(self, lab: str) -> dict[str, str]:
+        """When each step (key "" for the whole lab) was last reset: checks before are forgotten."""
+        return {step: at for step, at in self.db.execute(
+            "select step, max(at) from lab_events where lab = ? and kind = 'reset' group by step", [lab])}
+
+    # question reports -----------------------------------------------------------------------
+    def report_question(self, question_id: str, content_version: str, reason: str) -> None:
+        with self.db.atomic():
+            self.db["question_reports"].insert({"question_id": question_id, "content_version": content_version,
+                                                "reason": reason, "reported_at": now()})
+
+    def question_reports(self) -> list[dict[str, Any]]:
+        return list(self.db["question_reports"].rows_where(order_by="id"))
 
     # lessons ----------------------------------------------------------------------------
     def record_lesson_read(self, day: str, lang: str, section: str | None = None) -> None:

@@ -75,3 +75,17 @@ def stats(args: argparse.Namespace, out: Output) -> int:
 
     out.emit(data, human)
     return ExitCode.OK
+
+
+def reports(args: argparse.Namespace, out: Output) -> int:
+    """Questions students reported as wrong (the quiz and review screens take reports)."""
+    from tutor.store import Store  # noqa: PLC0415
+
+    store = Store(args.db)
+    try:
+        rows = store.question_reports()
+    finally:
+        store.close()
+    out.emit(rows, lambda: "\n".join(f"{r['reported_at']}  {r['question_id']}  {r['reason']}" for r in rows)
+             or out.t("no reports", "신고된 문항이 없습니다"))
+    return ExitCode.OK

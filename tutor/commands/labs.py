@@ -87,10 +87,12 @@ def _runner(lab, folder, out: Output, backend):
 
 
 def _verify_and_record(args, out, runner, backend) -> int:
+    from tutor.labs.progress import record_report  # noqa: PLC0415
+
     store = Store(args.db)  # opened first: a bad --db fails before any check runs
     try:
         report = runner.verify(args.step, progress=lambda s: out.info(out.t(f"checking {s} ...", f"{s} 검사 중 ...")))
-        store.record_lab_checks(runner.lab.id, report["steps"], backend.kind)
+        report["complete"] = record_report(store, runner.lab, report, backend.kind, whole_lab=not args.step)
     finally:
         store.close()
     out.emit(report, lambda: _human_report(report, out))
@@ -127,8 +129,18 @@ def run(args: argparse.Namespace, out: Output) -> int:
         runner = _runner(lab, folder, out, backend)
         steps = [args.step] if args.step else None
         solved = runner.solve(steps, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
+        _record_events(args, lab.id, solved, "solve", backend.kind)
         out.info(out.t(f"solved: {', '.join(solved) or 'nothing'}", f"풀이 실행: {', '.join(solved) or '없음'}"))
         return _verify_and_record(args, out, runner, backend)
+
+
+def _record_events(args, lab_id: str, steps: list[str], kind: str, backend: str = "", detail: str = "") -> None:
+    store = Store(args.db)
+    try:
+        for step in steps:
+            store.record_lab_event(lab_id, step, kind, detail=detail, backend=backend)
+    finally:
+        store.close()
 
 
 def cleanup(args: argparse.Namespace, out: Output) -> int:

@@ -259,8 +259,15 @@ def check_labs(catalog: Catalog) -> list[Problem]:
                 if functions and chk.fn not in functions:
                     problems.append(Problem(path, lines.get(f"{step.id}/{chk.id}", at),
                                             f"step {step.id!r}: check function {chk.fn!r} not found in {lab.module}"))
-            if step.lesson and catalog.lessons and not _section_exists(catalog, step.lesson):
+            if step.cleanup and functions and step.cleanup not in functions:
+                problems.append(Problem(path, at, f"step {step.id!r}: cleanup {step.cleanup!r} not found in {lab.module}"))
+            if not step.lesson:
+                problems.append(Problem(path, at, f"step {step.id!r}: no lesson link (lesson: \"DAY#section\")"))
+            elif catalog.lessons and not _section_exists(catalog, step.lesson):
                 problems.append(Problem(path, at, f"step {step.id!r}: broken lesson link {step.lesson!r}"))
+        for (day, lang), lesson in sorted(catalog.lessons.items()):
+            if day == lab.day and lab_id not in lesson.meta.labs:
+                problems.append(Problem(lesson.path, 1, f"front matter does not list lab {lab_id!r} of day {day} under labs"))
     return problems
 
 

@@ -173,7 +173,13 @@ class LabStep(Strict):
     commands: Annotated[list[NonEmpty], Field(min_length=1)]
     solution: NonEmpty
     checks: list[LabCheck]
+    #: Two or three hints, from a nudge to the answer; using one is recorded in progress.
+    hints: Annotated[list[Text], Field(min_length=2, max_length=3)]
+    #: A function deleting what this step creates (by the lab's names), for `lab reset --step`.
+    cleanup: str | None = None
     real_aws_only: bool = False
+    #: Optional: a step the lab can be complete without (real-AWS-only extras).
+    optional: bool = False
     lesson: str | None = None
 
 

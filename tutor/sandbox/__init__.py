@@ -25,6 +25,9 @@ from tutor.errors import EnvironmentFailure, UsageError
 
 DEFAULT_PORT = 5599
 HEALTH_PATH = "/_tutor/health"
+#: Long poll: ``?since=N&wait=S`` answers ``{"changes": M}`` once M > N state-changing
+#: requests have been served (or after S seconds), so a lab watch wakes on the student's command.
+CHANGES_PATH = "/_tutor/changes"
 #: moto's ids come from a random generator; the same seed before recording and before replaying
 #: brings resources back with their old ids.
 SEED = 20260525
