@@ -35,6 +35,8 @@ def test_aws_cli_is_installed():
 def test_lab_commands_then_verify(lab_id, endpoint, tmp_path):
     lab = load_catalog([ROOT / "labs"]).labs[lab_id]
     env = aws_env(endpoint)
+    files = run_tutor("lab", "files", lab_id, str(tmp_path), "--json")  # as the lab tells students
+    assert files.returncode == 0, files.stderr
     for step in lab.steps:
         if step.real_aws_only:
             continue
