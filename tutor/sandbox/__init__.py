@@ -28,9 +28,13 @@ HEALTH_PATH = "/_tutor/health"
 #: Long poll: ``?since=N&wait=S`` answers ``{"changes": M}`` once M > N state-changing
 #: requests have been served (or after S seconds), so a lab watch wakes on the student's command.
 CHANGES_PATH = "/_tutor/changes"
+#: Empties the sandbox and its journal in one step (POST).
+RESET_PATH = "/_tutor/reset"
 #: moto's ids come from a random generator; the same seed before recording and before replaying
 #: brings resources back with their old ids.
 SEED = 20260525
+#: What keeps the sandbox's state between runs (recording.jsonl: the format of earlier versions).
+JOURNAL_FILES = ("journal.jsonl", "recording.jsonl")
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
@@ -104,7 +108,7 @@ def status() -> SandboxStatus:
         return SandboxStatus(running=False, port=port)
     return SandboxStatus(
         running=True, port=port, pid=health.get("pid", pid), endpoint=f"http://127.0.0.1:{port}",
-        persistent=bool(health.get("persistent")), recording=str(paths.sandbox_dir() / "recording.jsonl"),
+        persistent=bool(health.get("persistent")), recording=str(paths.sandbox_dir() / JOURNAL_FILES[0]),
     )
 
 
@@ -199,15 +203,12 @@ def reset() -> SandboxStatus:
     """Empty the sandbox: forget every resource and the recording that would bring them back."""
     current = status()
     if not current.running:
-        (paths.sandbox_dir() / "recording.jsonl").unlink(missing_ok=True)
+        for name in JOURNAL_FILES:
+            (paths.sandbox_dir() / name).unlink(missing_ok=True)
         return current
-    base = current.endpoint
-    for path in ("/moto-api/recorder/stop-recording", "/moto-api/reset",
-                 "/moto-api/recorder/reset-recording", f"/moto-api/seed?a={SEED}",
-                 "/moto-api/recorder/start-recording"):
-        req = urllib.request.Request(base + path, data=b"", method="POST")
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            resp.read()
+    req = urllib.request.Request(current.endpoint + RESET_PATH, data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        resp.read()
     return status()
 
 

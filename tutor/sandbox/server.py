@@ -1,10 +1,10 @@
 """The sandbox process: a moto server on 127.0.0.1 that keeps its state across restarts.
 
-Run as ``python -m tutor.sandbox.server --port N --state DIR``. moto keeps state only in memory,
-so the server records every request to ``DIR/recording.jsonl`` and replays it at the next start.
-moto's ids come from a random generator; seeding it with the same value before recording and
-before replaying makes the replayed VPCs, subnets and groups come back with their old ids, so
-what the student typed with the CLI still refers to the right resources.
+Run as ``python -m tutor.sandbox.server --port N --state DIR``. moto keeps state only in
+memory, so every request that changes state is written to ``DIR/journal.jsonl`` and replayed
+at the next start with the same ids (``tutor.sandbox.journal`` says how). The server also
+counts those requests and answers a long poll on them (``/_tutor/changes``), so a lab watch
+re-checks the moment a student's command lands.
 
 This module imports moto and must only run in its own process (moto holds hundreds of MB).
 """
@@ -12,39 +12,125 @@ This module imports moto and must only run in its own process (moto holds hundre
 from __future__ import annotations
 
 import argparse
+import http
 import json
 import logging
 import os
 import signal
 import sys
 import threading
-import urllib.request
+import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
 
-from tutor.sandbox import HEALTH_PATH, SEED  # the package never imports moto
+from tutor.sandbox import CHANGES_PATH, HEALTH_PATH, RESET_PATH, SEED  # the package never imports moto
+from tutor.sandbox import journal as jr
 
 
-def _post(base: str, path: str) -> None:
-    req = urllib.request.Request(base + path, data=b"", method="POST")
-    with urllib.request.urlopen(req, timeout=600) as resp:
-        resp.read()
+class Sandbox:
+    """moto behind one lock, with the journal and the change counter."""
+
+    def __init__(self, moto_app: Any, journal: jr.Journal, legacy: Path | None, preserved_key: str):
+        from moto.moto_api._internal import mock_random
+
+        self.moto_app, self.journal, self.legacy, self.preserved_key = moto_app, journal, legacy, preserved_key
+        self.random = mock_random
+        self.served = threading.Lock()  # one request at a time: the ids a write draws are reproducible
+        self.changed = threading.Condition()
+        self.changes = 0
+
+    def replay(self) -> int:
+        done = 0
+        with self.served:
+            if self.legacy is not None and self.legacy.exists() and self.legacy.stat().st_size:
+                jr.legacy_replay(True)
+                self.random.seed(SEED)
+                try:
+                    for line in self.legacy.read_text(encoding="utf-8").splitlines():
+                        try:
+                            self._quiet_call(*jr.legacy_environ(json.loads(line)))
+                            done += 1
+                        except ValueError:
+                            continue
+                finally:
+                    jr.legacy_replay(False)
+            records = list(self.journal.entries())
+            for index, record in enumerate(records):
+                self.random.seed(jr.seed_for(SEED, index))
+                self._quiet_call(*jr.environ_for(record))
+                done += 1
+            self.journal.count = len(records)
+        return done
+
+    def _quiet_call(self, environ: dict[str, Any], body: bytes) -> None:
+        status, _, payload = jr.call(self.moto_app, environ)
+        if status >= 400:  # the sandbox may have changed under an old journal: say so, go on
+            print(f"replay: {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} -> {status}", file=sys.stderr)
+
+    def serve(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = jr.read_body(environ)
+        write = jr.changes_state(environ, body)
+        record = jr.entry(environ, body, self.preserved_key) if write else None
+        with self.served:
+            if write:
+                self.random.seed(jr.seed_for(SEED, self.journal.count))
+            status, headers, payload = jr.call(self.moto_app, environ)
+            if record is not None and status < 400:
+                self.journal.append(record)
+                self._bump()
+        start_response(f"{status} {_phrase(status)}", headers)
+        return [payload]
+
+    def _bump(self) -> None:
+        with self.changed:
+            self.changes += 1
+            self.changed.notify_all()
+
+    def wait_changes(self, since: int, wait: float) -> int:
+        deadline = time.monotonic() + max(0.0, min(wait, 60.0))
+        with self.changed:
+            while self.changes <= since and time.monotonic() < deadline:
+                self.changed.wait(deadline - time.monotonic())
+            return self.changes
+
+    def reset(self) -> None:
+        """Forget every resource and the journal that would bring them back."""
+        from werkzeug.test import EnvironBuilder
+
+        with self.served:
+            jr.call(self.moto_app, EnvironBuilder(path="/moto-api/reset", method="POST").get_environ())
+            if self.journal.path is not None:
+                self.journal.path.write_text("")
+            if self.legacy is not None:
+                self.legacy.unlink(missing_ok=True)
+            self.journal.count = 0
+        self._bump()
+
+
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tutor-sandbox-server")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--state", type=Path, help="folder for the recording; omit for a throwaway sandbox")
+    parser.add_argument("--state", type=Path, help="folder for the journal; omit for a throwaway sandbox")
     args = parser.parse_args(argv)
 
-    recording = None
+    journal_path = legacy = None
     if args.state:
         args.state.mkdir(parents=True, exist_ok=True)
-        recording = args.state / "recording.jsonl"
-        os.environ["MOTO_RECORDER_FILEPATH"] = str(recording)
-    os.environ.pop("MOTO_ENABLE_RECORDING", None)  # recording starts only after the replay
+        journal_path, legacy = args.state / "journal.jsonl", args.state / "recording.jsonl"
+    for var in ("MOTO_ENABLE_RECORDING", "MOTO_RECORDER_FILEPATH"):
+        os.environ.pop(var, None)  # moto's own recorder stays off: the journal replaces it
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from moto.moto_server.werkzeug_app import (  # noqa: PLC0415 - heavy, only in this process
+    from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY  # noqa: PLC0415 - heavy
+    from moto.moto_server.werkzeug_app import (  # noqa: PLC0415
         DomainDispatcherApplication,
         MotoRequestHandler,
         create_backend_app,
@@ -54,19 +140,29 @@ def main(argv: list[str] | None = None) -> int:
     from tutor.sandbox import fidelity
 
     fidelity.apply()
-    moto_app = DomainDispatcherApplication(create_backend_app)
+    jr.make_ids_reproducible(SEED)
+    sandbox = Sandbox(DomainDispatcherApplication(create_backend_app), jr.Journal(journal_path), legacy,
+                      PRESERVED_HEADER_NAMES_ENVIRON_KEY)
     state = {"sandbox": "saa-tutor", "pid": os.getpid(), "port": args.port,
-             "persistent": recording is not None, "ready": False}
+             "persistent": journal_path is not None, "ready": False}
 
-    def app(environ, start_response):
-        # Answered here, not by moto, so health checks are never recorded or replayed.
-        if environ.get("PATH_INFO") == HEALTH_PATH:
-            start_response("200 OK", [("Content-Type", "application/json")])
-            return [json.dumps(state).encode()]
-        return moto_app(environ, start_response)
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        path = environ.get("PATH_INFO")
+        # Answered here, not by moto: never recorded, never replayed.
+        if path == HEALTH_PATH:
+            return _json(start_response, {**state, "changes": sandbox.changes})
+        if path == CHANGES_PATH:
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            since = int((query.get("since") or ["0"])[0] or 0)
+            wait = float((query.get("wait") or ["0"])[0] or 0)
+            return _json(start_response, {"changes": sandbox.wait_changes(since, wait)})
+        if path == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
+            sandbox.reset()
+            return _json(start_response, {"reset": True})
+        return sandbox.serve(environ, start_response)
 
     class QuietHandler(MotoRequestHandler):
-        def log_request(self, *a, **k):  # one line per request would flood the log
+        def log_request(self, *a: Any, **k: Any) -> None:  # one line per request would flood the log
             pass
 
     try:
@@ -74,16 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 3
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{args.port}"
-    _post(base, f"/moto-api/seed?a={SEED}")
-    if recording is not None:
-        if recording.exists() and recording.stat().st_size:
-            _post(base, "/moto-api/recorder/replay-recording")
-        _post(base, "/moto-api/recorder/start-recording")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    replayed = sandbox.replay()
     state["ready"] = True  # the manager waits for this: replayed state is complete
-    print(f"sandbox ready on {base}", file=sys.stderr, flush=True)
+    print(f"sandbox ready on http://127.0.0.1:{args.port} ({replayed} requests replayed)", file=sys.stderr, flush=True)
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -91,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     stop.wait()
     server.shutdown()
     return 0
+
+
+def _json(start_response: Any, data: dict[str, Any]) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [json.dumps(data).encode()]
 
 
 if __name__ == "__main__":
