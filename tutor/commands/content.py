@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tutor.commands import Output
 from tutor.content.check import check_catalog, prose_words
+from tutor.content.cues import cue_stats
 from tutor.content.loader import default_targets, load_catalog
 from tutor.errors import ExitCode
 
@@ -61,6 +62,8 @@ def stats(args: argparse.Namespace, out: Output) -> int:
             for (_, _), l in sorted(catalog.lessons.items())
         ],
         "labs": [{"id": lab.id, "day": lab.day, "steps": len(lab.steps)} for lab in catalog.labs.values()],
+        # How far the options alone lead to the answer (issue 10; thresholds in tutor.content.cues).
+        "cues": {lang: cue_stats(qs, lang) for lang in ("en", "ko")},
     }
 
     def human() -> str:
@@ -68,6 +71,8 @@ def stats(args: argparse.Namespace, out: Output) -> int:
         for key in ("by_domain", "by_task", "by_day", "by_type", "by_difficulty"):
             lines.append(f"  {key[3:]:<11} " + "  ".join(f"{k}: {v}" for k, v in data[key].items()))
         lines.append(f"  missing_translation {data['missing_translation']}  missing_reference {data['missing_reference']}")
+        for lang, cue in data["cues"].items():
+            lines.append(out.t(f"  cues ({lang}): ", f"  단서({lang}): ") + "  ".join(f"{k} {v}" for k, v in cue.items()))
         for l in data["lessons"]:
             lines.append(out.t(f"Lesson day {l['day']} ({l['lang']}): {l['words']} words, {l['sections']} sections",
                                f"레슨 {l['day']}일차({l['lang']}): {l['words']}단어, 섹션 {l['sections']}개"))

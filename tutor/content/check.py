@@ -11,6 +11,7 @@ import ast
 import re
 from pathlib import Path
 
+from tutor.content.cues import ENFORCE_CUES, question_cues
 from tutor.content.loader import Catalog, Problem
 from tutor.content.models import LANGS, TASKS, Lesson, Question, services_overlap
 
@@ -33,6 +34,74 @@ KO_TERMS = {
     "에지 로케이션": "엣지 로케이션", "메트릭": "지표", "알람": "경보", "토픽": "주제",
     "오토 스케일링": "Auto Scaling", "마운트 타깃": "탑재 대상",
 }
+#: Settled 2026-12-07 (GLOSSARY_KO section 4, "Settled" and the fixed lead-ins).
+KO_TERMS_SETTLED = {
+    "데드레터": "배달 못한 편지 대기열(DLQ)", "데드 레터": "배달 못한 편지 대기열(DLQ)",
+    "발행": "게시 (SNS publish; publisher = 게시자)", "버스터블": "버스트 가능", "포드": "파드",
+    "지연 시간 기반": "지연 시간 라우팅 정책", "접근": "액세스",
+    "기본 성능": "기준 성능 (baseline; 기본 is default)", "기본 IOPS": "기준 IOPS (baseline)",
+    "기본 처리량": "기준 처리량 (baseline)", "기본 N IOPS": "기준 N IOPS (baseline, e.g. 기준 3,000 IOPS)",
+    "예약 (파드)": "스케줄링 (파드를 노드에 배치; 예약 is reservation)",
+    "제한이 발생": "스로틀링이 발생 (제한 is a limit, 제한 시간 a timeout)", "제한 오류": "스로틀링 오류",
+    "이전 세대 io1": "기존 io1 (AWS's previous generation is Magnetic only)",
+    "운영 오버헤드가 가장 적게": "운영 오버헤드가 가장 적은 방법으로 이러한 요구 사항을 충족하는 솔루션은 무엇입니까?",
+    "최소한의 운영 오버헤드로": "운영 오버헤드가 가장 적은 방법으로 이러한 요구 사항을 충족하는 솔루션은 무엇입니까?",
+}
+KO_TERMS.update(KO_TERMS_SETTLED)
+#: The issue-10 rewrite removes the settled forms and fixes the lead-ins; until it lands they are
+#: not reported, so main stays green. On once it does.
+SETTLED_TERMS_ON = False
+#: Rejected forms that need context to be told apart from accepted text (a literal match otherwise).
+_KO_TERM_PATTERNS = {
+    "기본 N IOPS": r"기본\s*[\d,.]+\s*(?:IOPS|MiB/s|MB/s)",
+    "예약 (파드)": r"예약[가-힣]*(?:\s+[가-힣]+){0,2}\s*(?:\([A-Za-z]+\)\s*)?(?:파드|포드)|(?:파드|포드)[가-힣]*\s*예약",
+    "이전 세대 io1": r"io1[^.\n]{0,40}이전 세대|이전 세대[^.\n]{0,20}io1",
+}
+#: Accepted text containing a rejected form, masked before matching so it is never flagged.
+_KO_ACCEPTED = ("접근 방식", "접근법", "접근 방법", "예약 인스턴스", "예약된 동시성", "예약된 조정", "예약된 작업",
+                "예약된 용량", "용량 예약")
+#: The glossary's three fixed Korean lead-ins, keyed by the English lead-in they translate.
+KO_LEAD_INS = {
+    r"Which combination of steps (?:will )?meets? these requirements\? \(Choose two\.\)":
+        "이러한 요구 사항을 충족하는 단계의 조합은 무엇입니까? (두 개를 선택하십시오.)",
+    r"Which combination of steps (?:will )?meets? these requirements\? \(Choose three\.\)":
+        "이러한 요구 사항을 충족하는 단계의 조합은 무엇입니까? (세 개를 선택하십시오.)",
+    r"Which solution (?:will )?meets? these requirements MOST cost-effectively\?":
+        "이러한 요구 사항을 가장 비용 효율적으로 충족하는 솔루션은 무엇입니까?",
+    r"Which solution (?:will )?meets? these requirements with the LEAST operational overhead\?":
+        "운영 오버헤드가 가장 적은 방법으로 이러한 요구 사항을 충족하는 솔루션은 무엇입니까?",
+}
+
+
+def ko_term_problems(text: str, settled: bool | None = None) -> list[tuple[str, str]]:
+    """(rejected form, form to write) for each rejected Korean form in ``text``.
+
+    Accepted text that contains a rejected form (접근 방식 is "approach", not access) and the
+    accepted forms themselves are masked first, so a rejected form inside them is not flagged.
+    """
+    settled = SETTLED_TERMS_ON if settled is None else settled
+    literal = [w for w in KO_TERMS if w not in _KO_TERM_PATTERNS]
+    accepted = set(_KO_ACCEPTED) | {v.split(" (")[0] for v in KO_TERMS.values() if any(w in v for w in literal)}
+    for form in sorted(accepted, key=len, reverse=True):
+        text = text.replace(form, "\0" * len(form))
+    found = []
+    for wrong, right in KO_TERMS.items():
+        if wrong in KO_TERMS_SETTLED and not settled:
+            continue
+        pattern = _KO_TERM_PATTERNS.get(wrong)
+        if (re.search(pattern, text) if pattern else wrong in text):
+            found.append((wrong, right))
+    return found
+
+
+def lead_in_problems(q: Question) -> list[str]:
+    """A Korean stem that translates a fixed English lead-in must use the glossary's words."""
+    out = []
+    for english, korean in KO_LEAD_INS.items():
+        if re.search(english, q.stem.en, re.I) and korean not in " ".join(q.stem.ko.split()):
+            out.append(f"{q.id}: the Korean stem must end with the fixed lead-in {korean!r} (GLOSSARY_KO section 4)")
+    return out
+
 
 TRAPS_MARKERS = {"en": "> **Exam traps**", "ko": "> **시험 함정**"}
 MIN_LESSON_WORDS = {"en": 3000, "ko": 2200}
@@ -83,9 +152,10 @@ def check_question(q: Question, where: tuple[str, int]) -> list[Problem]:
                     f"(at least {MIN_EXPLANATION_WORDS}): say why it is right or wrong"
                 )
     korean = " ".join([q.stem.ko] + [c.text.ko + " " + c.explanation.ko for c in q.choices])
-    for wrong, right in KO_TERMS.items():
-        if wrong in korean:
-            out.append(f"{q.id}: Korean text uses {wrong!r}; AWS's Korean docs write {right!r}")
+    for wrong, right in ko_term_problems(korean):
+        out.append(f"{q.id}: Korean text uses {wrong!r}; AWS's Korean docs write {right!r}")
+    if SETTLED_TERMS_ON:
+        out.extend(lead_in_problems(q))
     if not any(r.startswith("https://docs.aws.amazon.com/") for r in q.references):
         out.append(f"{q.id}: no https://docs.aws.amazon.com/ reference that proves the answer")
     for ref in q.references:
@@ -97,6 +167,12 @@ def check_question(q: Question, where: tuple[str, int]) -> list[Problem]:
                 if pattern.search(c.text.en) or pattern.search(c.text.ko):
                     out.append(f"{q.id}: correct choice {c.key} relies on a retired service ({name})")
     return [Problem(path, line, msg) for msg in out]
+
+
+def check_question_cues(q: Question, where: tuple[str, int]) -> list[Problem]:
+    """Options that give the answer away without knowledge (length, echoing the stem): issue 10."""
+    path, line = where
+    return [Problem(path, line, msg) for msg in question_cues(q)]
 
 
 def prose_blocks(body: str) -> list[tuple[int, str]]:
@@ -175,9 +251,8 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
     if not _DIAGRAM.search(lesson.body):
         out.append("no diagram (a ```diagram fenced block)")
     if lesson.meta.lang == "ko":
-        for wrong, right in KO_TERMS.items():
-            if wrong in lesson.body:
-                out.append(f"uses {wrong!r}; AWS's Korean docs write {right!r}")
+        for wrong, right in ko_term_problems(lesson.body):
+            out.append(f"uses {wrong!r}; AWS's Korean docs write {right!r}")
     minimum = MIN_LESSON_WORDS[lesson.meta.lang]
     count = prose_words(lesson.body)
     if count < minimum:
@@ -268,12 +343,18 @@ def check_labs(catalog: Catalog) -> list[Problem]:
     return problems
 
 
-def check_catalog(catalog: Catalog, known_labs: set[str] | None = None) -> list[Problem]:
-    """Every problem in the catalog: what the loader found plus the authoring rules."""
+def check_catalog(catalog: Catalog, known_labs: set[str] | None = None,
+                  cues: bool | None = None) -> list[Problem]:
+    """Every problem in the catalog: what the loader found plus the authoring rules.
+
+    ``cues`` adds the answer-cue rules of :mod:`tutor.content.cues` (default: ``ENFORCE_CUES``).
+    """
     lab_ids = set(catalog.labs) | (known_labs or set())
     problems = list(catalog.problems)
     for qid, q in catalog.questions.items():
         problems.extend(check_question(q, catalog.question_paths[qid]))
+        if ENFORCE_CUES if cues is None else cues:
+            problems.extend(check_question_cues(q, catalog.question_paths[qid]))
         path, line = catalog.question_paths[qid]
         if q.lab and q.lab not in lab_ids:
             problems.append(Problem(path, line, f"{qid}: links to unknown lab {q.lab!r}"))
