@@ -201,3 +201,36 @@ def question_cues(q: Question) -> list[str]:
                        f"{', '.join(echoed[:6])}; {least_right} shared against at most {most_wrong} in a wrong "
                        "option): spread the stem's key terms over the wrong options too, or reword")
     return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The bank's measures and every question the cue check would flag, by file (`--solvers`: solvers too)."""
+    import sys  # noqa: PLC0415
+    from collections import defaultdict  # noqa: PLC0415
+
+    from tutor.content.loader import load_catalog  # noqa: PLC0415
+
+    args = sys.argv[1:] if argv is None else argv
+    catalog = load_catalog()
+    questions = list(catalog.questions.values())
+    for lang in ("en", "ko"):
+        stats = cue_stats(questions, lang)
+        print(lang, stats, "; ".join(over_thresholds(stats)) or "within the thresholds")
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for qid, q in catalog.questions.items():
+        path, line = catalog.question_paths[qid]
+        by_file[path] += [f"{path}:{line}: {msg}" for msg in question_cues(q)]
+    for path in sorted(by_file):
+        flagged = {m.split(": ")[1] for m in by_file[path]}
+        print(f"\n{path}: {len(flagged)} question(s) flagged: {', '.join(sorted(flagged))}")
+        if "--verbose" in args:
+            print("\n".join(by_file[path]))
+    if "--solvers" in args:
+        from tutor.content import solvers  # noqa: PLC0415
+
+        print()
+        solvers.main()
+
+
+if __name__ == "__main__":
+    main()
