@@ -83,14 +83,24 @@ def stats(args: argparse.Namespace, out: Output) -> int:
 
 
 def reports(args: argparse.Namespace, out: Output) -> int:
-    """Questions students reported as wrong (the quiz and review screens take reports)."""
+    """Questions students reported as wrong, each marked stale once its question has changed."""
+    from tutor.content.reports import report_rows  # noqa: PLC0415
     from tutor.store import Store  # noqa: PLC0415
 
     store = Store(args.db)
     try:
-        rows = store.question_reports()
+        stored = store.question_reports()
     finally:
         store.close()
-    out.emit(rows, lambda: "\n".join(f"{r['reported_at']}  {r['question_id']}  {r['reason']}" for r in rows)
-             or out.t("no reports", "신고된 문항이 없습니다"))
+    rows = report_rows(stored, load_catalog().questions if stored else {})
+
+    def human() -> str:
+        if not rows:
+            return out.t("no reports", "신고된 문항이 없습니다")
+        changed = out.t("changed since", "이후 수정됨")
+        current = out.t("current", "현재 버전")
+        return "\n".join(f"{r['reported_at']}  {r['question_id']}  {r['content_version']} "
+                         f"({changed if r['stale'] else current})  {r['reason']}" for r in rows)
+
+    out.emit(rows, human)
     return ExitCode.OK

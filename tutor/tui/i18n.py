@@ -41,6 +41,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quiz.empty": ("No questions for this selection yet.", "이 선택에 해당하는 문항이 아직 없습니다."),
     "references": ("References", "참고 문서"),
     "your_answer": ("Your answer", "내 답"),
+    # question reports (issue 10): `!` on the quiz, review and exam-result screens
+    "report.title": ("Report a problem with question {id}", "문항 {id}의 오류 신고"),
+    "report.which": ("Which question is wrong?", "어느 문항이 잘못되었습니까?"),
+    "report.prompt": ("What is wrong? Enter saves, escape cancels.",
+                      "무엇이 잘못되었는지 짧게 적어 주십시오. Enter를 누르면 저장되고 Escape를 누르면 취소됩니다."),
+    "report.placeholder": ("e.g. option B is also right because ...", "예: B도 정답입니다. 이유는 ..."),
+    "report.empty": ("Type a short reason first.", "먼저 이유를 짧게 입력하십시오."),
+    "report.saved": ("Report on {id} saved: the question stays marked until it is changed.",
+                     "{id} 문항 신고를 저장했습니다. 문항이 수정될 때까지 신고 표시가 남습니다."),
+    "reported": ("⚠ reported", "⚠ 신고됨"),
     "check": ("Check", "검사"),
     "check_all": ("Check all", "모두 검사"),
     "solve": ("Solve", "풀이 실행"),
@@ -123,6 +133,7 @@ def topic(day: str, lang: str) -> str:
 
 #: Footer labels per action (the classes declare English; the app shows the chosen language).
 KEY_LABELS: dict[str, str] = {
+    "report": "오류 신고",
     "lesson": "레슨", "quiz": "퀴즈", "lab": "실습", "exam": "모의고사", "mistakes": "오답 복습",
     "due": "오늘 복습", "progress": "진행 상황", "app.quit": "종료", "weakest": "약점 먼저",
     "pick": "골라서 연습", "app.pop_screen": "뒤로", "toggle_toc": "목차", "submit": "제출",

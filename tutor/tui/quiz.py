@@ -14,6 +14,7 @@ from tutor.quiz.engine import DEFAULT_COUNT, Attempt, display_order, draw, repor
 from tutor.content.links import section_for
 from tutor.tui.choices import ChoiceList
 from tutor.tui.i18n import md_text, tr
+from tutor.tui.report import open_report, reported_ids
 
 LETTERS = "ABCDEF"
 
@@ -26,6 +27,7 @@ class QuizScreen(Screen):
         Binding("n", "next", "Next"),
         Binding("r", "read", "Lesson"),
         Binding("f", "flag", "Flag"),
+        Binding("exclamation_mark", "report", "Report", key_display="!"),
     ]
 
     def __init__(self, day: str | None = None, task: str | None = None, count: int | None = None,
@@ -80,8 +82,11 @@ class QuizScreen(Screen):
         lang, q = self.app.lang, self.question
         choices = display_order(q, self.seed)
         selected = set(self.query_one(ChoiceList).selected) if keep_selection else set()
+        # A question reported in the text shown stays marked until an author changes it.
+        reported = f" · {tr('reported', lang)}" if q.id in reported_ids(self.app) else ""
         self.query_one("#progress", Static).update(
-            f"{self.index + 1}/{len(self.questions)} · {q.task} · {tr('day', lang)} {q.day} · {q.difficulty} · {', '.join(q.services)}")
+            f"{self.index + 1}/{len(self.questions)} · {q.task} · {tr('day', lang)} {q.day} · {q.difficulty} · "
+            f"{', '.join(q.services)}{reported}")
         self.query_one("#stem", Markdown).update(md_text(q.stem.get(lang)))
         self.query_one("#hint", Static).update(
             tr("choose_n", lang, n=q.choose) if q.type == "multi" else tr("choose_one", lang))
@@ -172,6 +177,11 @@ class QuizScreen(Screen):
         if self.questions and self.index < len(self.questions):
             self.app.store.flag(self.question.id)
             self.notify(f"⚑ {self.question.id}")
+
+    def action_report(self) -> None:
+        """Report the question shown as wrong, with a short reason (kept with its content version)."""
+        if self.questions and self.index < len(self.questions):
+            open_report(self, [self.question], on_saved=lambda: self.render_question(keep_selection=True))
 
     def action_read(self) -> None:
         from tutor.tui.lesson import LessonScreen

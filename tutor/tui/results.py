@@ -13,11 +13,13 @@ from textual.widgets import Footer, Header, Markdown, Sparkline, Static
 from tutor.content.links import section_for
 from tutor.quiz.engine import PASS_SCALED, display_order
 from tutor.tui.i18n import md_text, tr
+from tutor.tui.report import open_report, reported_ids
 
 LETTERS = "ABCDEF"
 
 
-def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None = None) -> str:
+def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None = None,
+                    reported: set[str] | frozenset[str] = frozenset()) -> str:
     verdict = tr("exam.pass", lang) if result["passed"] else tr("exam.fail", lang)
     lines = [
         f"# {verdict}",
@@ -45,7 +47,9 @@ def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None
         if q is None:
             continue
         mark = "✓" if row["is_correct"] else "✗"
-        lines += [f"### {n}. {mark} `{q.id}` · {q.task} · {row.get('seconds') or 0:.0f}s", "", md_text(q.stem.get(lang)), ""]
+        flag = f" · {tr('reported', lang)}" if q.id in reported else ""
+        lines += [f"### {n}. {mark} `{q.id}` · {q.task} · {row.get('seconds') or 0:.0f}s{flag}", "",
+                  md_text(q.stem.get(lang)), ""]
         for i, c in enumerate(display_order(q, seed)):
             right = "✓" if c.key in q.answer else "✗"
             mine = f" ← {tr('your_answer', lang)}" if c.key in row["answer"] else ""
@@ -74,7 +78,8 @@ def study_link(catalog, question, lang: str) -> str:
 
 class ExamResultScreen(Screen):
     CSS_PATH = "results.tcss"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Home")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Home"),
+                Binding("exclamation_mark", "report", "Report", key_display="!")]
 
     def __init__(self, result: dict[str, Any], seed: int | None = None):
         super().__init__()
@@ -100,4 +105,11 @@ class ExamResultScreen(Screen):
         trend = self.query_one(Sparkline)
         trend.display = len(history) >= 2  # a trend needs two exams; one bar would fill the line
         trend.data = history or [0]
-        self.query_one("#report", Markdown).update(result_markdown(self.result, self.app.catalog, lang, self.seed))
+        self.query_one("#report", Markdown).update(
+            result_markdown(self.result, self.app.catalog, lang, self.seed, reported_ids(self.app)))
+
+    def action_report(self) -> None:
+        """Report one of the exam's questions as wrong: the modal asks which one and why."""
+        questions = [self.app.catalog.questions[row["id"]] for row in self.result["questions"]
+                     if row["id"] in self.app.catalog.questions]
+        open_report(self, questions, on_saved=self.show)
