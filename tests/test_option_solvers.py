@@ -30,14 +30,16 @@ def _phrase(rng: random.Random, n: int) -> str:
     return " ".join(f"{rng.choice(VERBS)} the {rng.choice(NOUNS)}" for _ in range(n))
 
 
-def _question(qid: str, day: str, rng: random.Random, tells: bool, multi: bool) -> Question:
+def _question(qid: str, day: str, rng: random.Random, tells: bool | str, multi: bool) -> Question:
     count, choose = (5, 2) if multi else (4, 1)
     stem_words = rng.sample(NOUNS, 4)
     stem = f"A company uses the {' and the '.join(stem_words)}. Which steps meet these requirements?"
     right = sorted(rng.sample(range(count), choose))
     options = []
     for i in range(count):
-        if tells and i in right:  # longer, echoes the stem, carries "for example" and "managed"
+        if tells == "short":  # an overshooting rewrite: the right option is the terse one
+            text = _phrase(rng, 1) if i in right else _phrase(rng, 3)
+        elif tells and i in right:  # longer, echoes the stem, carries "for example" and "managed"
             text = (f"{_phrase(rng, 2)} with the {stem_words[0]} and the {stem_words[1]}, "
                     f"for example a managed {rng.choice(NOUNS)} that also keeps the {stem_words[2]}")
         else:
@@ -55,7 +57,7 @@ def _question(qid: str, day: str, rng: random.Random, tells: bool, multi: bool) 
     })
 
 
-def fixture_bank(tells: bool, per_day: int = 16, seed: int = 10) -> list[Question]:
+def fixture_bank(tells: bool | str, per_day: int = 16, seed: int = 10) -> list[Question]:
     rng = random.Random(seed)
     return [_question(f"t{d}-{n:03d}", day, rng, tells, multi=n % 3 == 0)
             for d, day in enumerate(DAYS) for n in range(per_day)]
@@ -74,6 +76,11 @@ def fair_bank():
 @pytest.mark.parametrize("solver", ["word_model", "stem_overlap", "longest", "combined"])
 def test_every_solver_beats_a_bank_with_tells(tell_bank, solver):
     score = solve(tell_bank, "en", solver)
+    assert score["single_percent"] > 80 and score["multi_exact_percent"] > 50, score
+
+
+def test_the_shortest_option_solver_catches_an_overshooting_rewrite():
+    score = solve(fixture_bank(tells="short", per_day=6), "en", "shortest")
     assert score["single_percent"] > 80 and score["multi_exact_percent"] > 50, score
 
 

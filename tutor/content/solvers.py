@@ -9,7 +9,7 @@ of multi-answer questions whose exact right set is picked. Chance is 25 % and ab
   "only", "and", "for example" are the tells to find), trained on the other days' questions and
   tried on the held-out day (leave-one-day-out);
 - ``stem_overlap``: most content words shared with the stem;
-- ``longest``: most characters;
+- ``longest``: most characters; ``shortest``: fewest (a rewrite that overshoots is a tell too);
 - ``combined``: a small logistic regression over each option's length, stem overlap and word-model
   score (each relative to its question's mean), trained leave-one-day-out; the word-model
   scores of its training options come from models that did not see their day either.
@@ -117,6 +117,8 @@ TRAINED: dict[str, Callable[[list[Question], str], Scorer]] = {
 FIXED: dict[str, Callable[[str], Scorer]] = {
     "stem_overlap": lambda lang: lambda q: [float(x) for x in overlaps(q, lang)],
     "longest": lambda lang: lambda q: [float(x) for x in lengths(q, lang)],
+    # A rewrite that overshoots makes the right option the shortest: a tell just the same.
+    "shortest": lambda lang: lambda q: [-float(x) for x in lengths(q, lang)],
 }
 
 
