@@ -14,11 +14,12 @@ A tie never favours the bank: when several options share the top score the credi
 evenly, as if the student picked among them at random (a tie is never broken by length).
 
 **Content words.** English: lowercase words (``[a-z0-9]+``) of 3 or more characters, minus
-:data:`EN_STOPWORDS` (function words and the exam's lead-in vocabulary: "solution", "requirements"
-...). Korean: whitespace-separated tokens, with punctuation removed, Latin words lowercased,
-then up to two trailing particles or endings from :data:`KO_SUFFIXES` stripped (longest first,
-and only when 2 or more characters remain: 버킷에서 → 버킷, 활성화하고 → 활성화, but 증가 stays);
-tokens of 2 or more characters that are not in :data:`KO_STOPWORDS` count.
+:data:`EN_STOPWORDS` (function words, the exam's lead-in vocabulary such as "solution" and
+"requirements", and the brand prefixes "Amazon" and "AWS"). Korean: whitespace-separated tokens
+without punctuation, Latin words lowercased, then the longest trailing particle or ending of
+:data:`KO_SUFFIXES` stripped, up to twice, only while 2 or more characters remain (버킷에서 →
+버킷, 활성화하고 → 활성화, 사용자들이 → 사용자, but 증가 stays); tokens of 2 or more characters
+not in :data:`KO_STOPWORDS` (nor the English list) count.
 
 The same module flags one question (``question_cues``, used by ``tutor content check``); the
 solvers that look only at the options are in :mod:`tutor.content.solvers`. It never imports
@@ -54,7 +55,7 @@ shall may might must it its this that these those there their them they which wh
 whose when where why how all any each every both either neither some more most less least other
 another same own very too so if because while use uses used using make makes made new one two
 three company solution solutions architect requirements requirement meet meets meeting need needs
-needed want wants
+needed want wants amazon aws
 """.split())
 
 KO_STOPWORDS = frozenset("""
@@ -220,7 +221,9 @@ def main(argv: list[str] | None = None) -> None:
     for qid, q in catalog.questions.items():
         path, line = catalog.question_paths[qid]
         by_file[path] += [f"{path}:{line}: {msg}" for msg in question_cues(q)]
-    for path in sorted(by_file):
+    flagged_files = sorted(path for path, lines in by_file.items() if lines)
+    print(f"\n{len(flagged_files)} file(s) with flagged questions" if flagged_files else "\nno question flagged")
+    for path in flagged_files:
         flagged = {m.split(": ")[1] for m in by_file[path]}
         print(f"\n{path}: {len(flagged)} question(s) flagged: {', '.join(sorted(flagged))}")
         if "--verbose" in args:
