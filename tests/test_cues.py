@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from tutor.cli import main
 from tutor.content import cues
 from tutor.content.check import check_catalog, check_question_cues, ko_term_problems, lead_in_problems
 from tutor.content.cues import (
@@ -166,14 +165,15 @@ def test_fixed_lead_ins_follow_the_english_lead_in():
     assert lead_in_problems(good) == []
 
 
-def test_stats_json_has_cues_for_both_languages():
-    out = subprocess.run([sys.executable, "-m", "tutor", "content", "stats", "--json"],
-                         capture_output=True, text=True, check=True)
-    data = json.loads(out.stdout)
+def test_stats_json_has_cues_for_both_languages(capsys):
+    assert main(["content", "stats", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert set(data["cues"]) == {"en", "ko"}
     for lang in ("en", "ko"):
         assert set(data["cues"][lang]) == {"longest_single_percent", "longest_multi_percent",
                                            "stem_overlap_single_percent", "length_ratio"}
+    assert main(["content", "stats", "--lang", "en"]) == 0
+    assert "cues (ko): longest_single_percent" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(not cues.ENFORCE_CUES, reason="issue-10 rewrite in progress")
