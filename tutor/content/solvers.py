@@ -10,9 +10,9 @@ of multi-answer questions whose exact right set is picked. Chance is 25 % and ab
   tried on the held-out day (leave-one-day-out);
 - ``stem_overlap``: most content words shared with the stem;
 - ``longest``: most characters; ``shortest``: fewest (a rewrite that overshoots is a tell too);
-- ``combined``: a small logistic regression over each option's length, stem overlap and word-model
-  score (each relative to its question's mean), trained leave-one-day-out; the word-model
-  scores of its training options come from models that did not see their day either.
+- ``combined``: a small logistic regression over each option's length, stem overlap, word-model
+  score and having a number (each relative to its question's mean), trained leave-one-day-out;
+  the word-model scores of its training options come from models that did not see their day.
 
 Standard library only. ``python -m tutor.content.solvers`` prints every score on the bank.
 """
@@ -64,11 +64,13 @@ def _centred(values: Sequence[float]) -> list[float]:
 
 
 def option_features(q: Question, lang: str, model: WordModel) -> list[list[float]]:
-    """Per option: relative length, stem overlap and word-model score, centred on the question."""
+    """Per option: relative length, stem overlap, word-model score and whether it has a number
+    (the only option with a figure is a tell), each centred on the question."""
     size = lengths(q, lang)
     mean = sum(size) / len(size) or 1
     rel = [s / mean - 1 for s in size]
-    return [list(f) for f in zip(rel, _centred(overlaps(q, lang)), _centred(model(q)))]
+    numbers = _centred([float(bool(re.search(r"\d", c.text.get(lang)))) for c in q.choices])
+    return [list(f) for f in zip(rel, _centred(overlaps(q, lang)), _centred(model(q)), numbers)]
 
 
 def fit_logistic(rows: list[list[float]], labels: list[int], steps: int = 120, rate: float = 1.0) -> list[float]:
