@@ -61,6 +61,7 @@ needed want wants amazon aws
 KO_STOPWORDS = frozenset("""
 있습니다 있는 있 없는 없 수 및 또는 그리고 하지만 모든 각 등 그 이 저 것 때 중 더 가장 위해 위한 대한 통해
 이러한 요구 사항 솔루션 무엇 무엇입니까 어떤 어느 회사 회사는 솔루션스 아키텍트 충족 해야 합니까 입니다
+합니다 않습니다 하며 선택하십시오 단계 조합
 """.split())
 
 #: Korean particles and verb endings stripped from a token's end (longest match first).
