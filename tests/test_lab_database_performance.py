@@ -268,3 +268,12 @@ def test_rds_cleanup_keeps_a_source_another_replica_needs(lab_runner, endpoint):
     kept = [r for r in removed if not r["deleted"]]
     assert kept and kept[0]["id"] == "streamcloud-db" and "reporting-replica" in kept[0]["reason"]
     assert client(endpoint, "rds").describe_db_instances(DBInstanceIdentifier="reporting-replica")["DBInstances"]
+
+
+def test_a_cache_being_deleted_is_reported_and_never_reused(lab_runner, endpoint):
+    build(endpoint)
+    client(endpoint, "elasticache").delete_replication_group(ReplicationGroupId="streamcloud-cache")
+    checks = checks_of(lab_runner(LAB).verify("cache"), "cache")
+    assert all(not c["passed"] and "being deleted" in c["message"] for c in checks.values()), checks
+    with pytest.raises(LabSolveConflict, match="being deleted"):
+        lab_runner(LAB).solve(["cache"])
