@@ -155,6 +155,7 @@ def test_a_correct_student_build_passes(lab_runner, endpoint):
     ({"rules": [rule(transitions=((30, "STANDARD_IA"), (90, "GLACIER_IR")))]}, "s3-lifecycle", "transitions", "DEEP_ARCHIVE"),
     ({"rules": [rule(transitions=((30, "STANDARD_IA"), (90, "GLACIER_IR"), (120, "DEEP_ARCHIVE")))]}, "s3-lifecycle", "transitions", "180 days"),
     ({"rules": [rule(transitions=((30, "STANDARD_IA"), (200, "GLACIER"), (190, "DEEP_ARCHIVE")))]}, "s3-lifecycle", "transitions", "does not come after"),
+    ({"rules": [{**rule(), "Expiration": {"Days": 120}}]}, "s3-lifecycle", "transitions", "Expiration"),
     ({"rules": [rule(abort=None)]}, "s3-lifecycle", "abort-multipart", "AbortIncompleteMultipartUpload"),
     ({"rules": [rule(abort=30)]}, "s3-lifecycle", "abort-multipart", "7 or less"),
     # multipart
@@ -227,8 +228,10 @@ def test_korean_messages(lab_runner, endpoint):
     report = lab_runner(LAB, lang="ko").verify()
     assert "버전 관리" in checks_of(report, "s3-lifecycle")["versioning"]["message"]
     assert "처리량 모드" in checks_of(report, "efs")["throughput-mode"]["message"]
-    empty_volume = checks_of(lab_runner(LAB, lang="ko").verify("ebs"), "ebs")["volume"]
-    assert empty_volume["passed"] is True and "볼륨" in empty_volume["message"]
+    volume = checks_of(lab_runner(LAB, lang="ko").verify("ebs"), "ebs")["volume"]
+    assert volume["passed"] is True and "볼륨" in volume["message"]
+    versioning = checks_of(report, "s3-lifecycle")["versioning"]["message"]
+    assert "활성화된 적이 없는 상태" in versioning and "never" not in versioning
 
 
 def test_solution_never_touches_the_students_bucket(lab_runner, endpoint):

@@ -84,11 +84,11 @@ def _volume_findings(v: dict) -> Findings:
     iops_ok = iops >= WANT_IOPS and (cap is None or iops <= cap)
     why_en = (f"at least {WANT_IOPS}" if iops < WANT_IOPS else
               f"at most {cap} (gp3 allows up to {GP3_MAX_IOPS:,} IOPS and 500 IOPS per GiB)")
-    why_ko = (f"{WANT_IOPS} 이상" if iops < WANT_IOPS else
-              f"{cap} 이하(gp3는 최대 {GP3_MAX_IOPS:,} IOPS, GiB당 500 IOPS까지 허용)")
+    why_ko = (f"{WANT_IOPS} 이상으로" if iops < WANT_IOPS else
+              f"{cap} 이하(gp3는 최대 {GP3_MAX_IOPS:,} IOPS, GiB당 500 IOPS까지 허용)로")
     found["iops"] = _verdict(iops_ok, (
         f"{vid} has {iops} IOPS.", f"{vid} has {iops} IOPS: set --iops to {why_en} ({modify} --iops {WANT_IOPS})."), (
-        f"{vid}의 IOPS는 {iops}입니다.", f"{vid}의 IOPS가 {iops}입니다: --iops를 {why_ko}로 설정하십시오({modify} --iops {WANT_IOPS})."))
+        f"{vid}의 IOPS는 {iops}입니다.", f"{vid}의 IOPS가 {iops}입니다: --iops를 {why_ko} 설정하십시오({modify} --iops {WANT_IOPS})."))
     tcap = min(GP3_MAX_THROUGHPUT, iops // 4)
     if not gp3:
         found["throughput"] = fail(
@@ -104,9 +104,9 @@ def _volume_findings(v: dict) -> Findings:
             + f" ({modify} --throughput {WANT_THROUGHPUT})."), (
             f"{vid}의 처리량은 {tput}MiB/s입니다.",
             f"{vid}의 처리량이 {tput}MiB/s입니다: --throughput을 "
-            + (f"{WANT_THROUGHPUT} 이상(gp3 기준 처리량은 125)" if low else
-               f"{tcap} 이하(gp3는 최대 {GP3_MAX_THROUGHPUT:,}MiB/s, 프로비저닝된 IOPS당 0.25MiB/s까지 허용)")
-            + f"으로 설정하십시오({modify} --throughput {WANT_THROUGHPUT})."))
+            + (f"{WANT_THROUGHPUT} 이상(gp3 기준 처리량은 125)으로" if low else
+               f"{tcap} 이하(gp3는 최대 {GP3_MAX_THROUGHPUT:,}MiB/s, 프로비저닝된 IOPS당 0.25MiB/s까지 허용)로")
+            + f" 설정하십시오({modify} --throughput {WANT_THROUGHPUT})."))
     return found
 
 
@@ -263,10 +263,10 @@ def _chain_problems(rule: dict) -> list[tuple[str, str]]:
     if not glacier:
         out.append(("no transition to GLACIER_IR or GLACIER: add one after Standard-IA, for example {Days: 90, StorageClass: GLACIER_IR}",
                     "GLACIER_IR 또는 GLACIER 전환이 없습니다: Standard-IA 다음에 추가하십시오(예: {Days: 90, StorageClass: GLACIER_IR})"))
-    elif ia is not None and glacier[0][0] < ia + 30:
-        d, c = glacier[0]
-        out.append((f"{c} at {d} days is less than 30 days after STANDARD_IA ({ia}): objects stay at least 30 days in Standard-IA; set it to {ia + 30} days or more (for example 90)",
-                    f"{c} 전환({d}일)이 STANDARD_IA({ia}일) 후 30일이 되지 않습니다: 객체는 Standard-IA에 최소 30일 머물러야 하므로 {ia + 30}일 이상(예: 90)으로 설정하십시오"))
+    elif ia is not None and glacier[0][0] < max(ia, 30) + 30:
+        (d, c), floor = glacier[0], max(ia, 30) + 30
+        out.append((f"{c} at {d} days is less than 30 days after STANDARD_IA ({ia}): objects stay at least 30 days in Standard-IA; set it to {floor} days or more (for example 90)",
+                    f"{c} 전환({d}일)이 STANDARD_IA({ia}일) 후 30일이 되지 않습니다: 객체는 Standard-IA에 최소 30일 머물러야 하므로 {floor}일 이상(예: 90)으로 설정하십시오"))
     if deep is None:
         out.append(("no transition to DEEP_ARCHIVE: add {Days: 180, StorageClass: DEEP_ARCHIVE}",
                     "DEEP_ARCHIVE 전환이 없습니다: {Days: 180, StorageClass: DEEP_ARCHIVE}를 추가하십시오"))
@@ -276,17 +276,26 @@ def _chain_problems(rule: dict) -> list[tuple[str, str]]:
     elif glacier and deep <= glacier[-1][0]:
         out.append((f"DEEP_ARCHIVE at {deep} days does not come after {glacier[-1][1]} ({glacier[-1][0]} days): make Deep Archive the last, latest transition",
                     f"DEEP_ARCHIVE 전환({deep}일)이 {glacier[-1][1]}({glacier[-1][0]}일)보다 늦지 않습니다: Deep Archive를 가장 늦은 마지막 전환으로 하십시오"))
+    expire = (rule.get("Expiration") or {}).get("Days")
+    if expire and days and expire <= max(days.values()):
+        out.append((f"its Expiration deletes objects at {expire} days, before their last transition ({max(days.values())} days): remove Expiration or set it later",
+                    f"Expiration이 {expire}일에 객체를 삭제하여 마지막 전환({max(days.values())}일)보다 빠릅니다: Expiration을 없애거나 더 늦게 설정하십시오"))
     return out
+
+
+def _never(status: str | None) -> tuple[str, str]:
+    """A bucket setting's status as a message says it, in English and Korean."""
+    return (status, f"{status} 상태") if status else ("never enabled", "활성화된 적이 없는 상태")
 
 
 def _lifecycle_findings(ctx: Context, bucket: str) -> Findings:
     s3 = ctx.client("s3")
-    status = s3.get_bucket_versioning(Bucket=bucket).get("Status") or "never enabled"
+    status, status_ko = _never(s3.get_bucket_versioning(Bucket=bucket).get("Status"))
     found: Findings = {"versioning": _verdict(status == "Enabled", (
         f"Versioning is Enabled on {bucket}.",
         f"Versioning on {bucket} is {status}: enable it (aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled)."), (
         f"{bucket}의 버전 관리가 Enabled입니다.",
-        f"{bucket}의 버전 관리가 {status} 상태입니다: aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled로 활성화하십시오."))}
+        f"{bucket}의 버전 관리가 {status_ko}입니다: aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled(으)로 활성화하십시오."))}
     rules, disabled = _enabled_rules(ctx, bucket)
     put = f"aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://lifecycle.json"
     off_en = (f" (rule {', '.join(r.get('ID', '?') for r in disabled)} is Disabled and does not count: set its Status to Enabled)"
@@ -303,7 +312,7 @@ def _lifecycle_findings(ctx: Context, bucket: str) -> Findings:
                                     f"{bucket}의 수명 주기 규칙 {rid}: " + "; ".join(k for _, k in problems) + f"{off_ko}.")
     else:
         found["transitions"] = fail(f"{bucket} has no enabled lifecycle rule{off_en}: add one ({put}).",
-                                    f"{bucket}에 활성화된 수명 주기 규칙이 없습니다{off_ko}: {put}로 추가하십시오.")
+                                    f"{bucket}에 활성화된 수명 주기 규칙이 없습니다{off_ko}: {put}(으)로 추가하십시오.")
     aborts = sorted((r.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation", 0) for r in rules)
     aborts = [d for d in aborts if d > 0]
     found["abort-multipart"] = _verdict(bool(aborts) and aborts[0] <= 7, (
@@ -365,7 +374,7 @@ def _multipart_findings(ctx: Context, bucket: str) -> Findings:
         + f": 16MiB 이상인 객체를 업로드하십시오({upload})."))}
     if not big:
         found["multipart"] = fail(f"No object of 16 MiB or more under {MASTERS} in {bucket} to judge: upload one with {upload}.",
-                                  f"{bucket}의 {MASTERS} 아래에 판단할 16MiB 이상 객체가 없습니다: {upload}로 업로드하십시오.")
+                                  f"{bucket}의 {MASTERS} 아래에 판단할 16MiB 이상 객체가 없습니다: {upload}(으)로 업로드하십시오.")
     else:
         etag = big[0].get("ETag", "").strip('"')
         found["multipart"] = _verdict(_is_multipart(big[0]), (
@@ -373,7 +382,7 @@ def _multipart_findings(ctx: Context, bucket: str) -> Findings:
             f"{big[0]['Key']} has ETag {etag} without a -N part count: it was uploaded by one PUT; upload it again by multipart upload ({upload}: the CLI uses multipart above 8 MB; or s3api create-multipart-upload)."), (
             f"{big[0]['Key']}은(는) 멀티파트 업로드로 올라갔습니다(ETag {etag}).",
             f"{big[0]['Key']}의 ETag {etag}에 -N 파트 수가 없습니다: 단일 PUT으로 업로드되었습니다. 멀티파트 업로드로 다시 업로드하십시오({upload}: CLI는 8MB를 넘으면 멀티파트를 사용합니다. 또는 s3api create-multipart-upload)."))
-    status = ctx.client("s3").get_bucket_accelerate_configuration(Bucket=bucket).get("Status") or "never enabled"
+    status, status_ko = _never(ctx.client("s3").get_bucket_accelerate_configuration(Bucket=bucket).get("Status"))
     enable = f"aws s3api put-bucket-accelerate-configuration --bucket {bucket} --accelerate-configuration Status=Enabled"
     if "." in bucket:
         found["acceleration"] = fail(f"{bucket} has a period in its name, and Transfer Acceleration needs a DNS-compliant name without periods: create a bucket {BUCKET_PREFIX}<suffix> without periods.",
@@ -383,7 +392,7 @@ def _multipart_findings(ctx: Context, bucket: str) -> Findings:
             f"Transfer Acceleration is Enabled on {bucket}.",
             f"Transfer Acceleration on {bucket} is {status}: enable it ({enable})."), (
             f"{bucket}의 Transfer Acceleration이 Enabled입니다.",
-            f"{bucket}의 Transfer Acceleration이 {status} 상태입니다: {enable}로 활성화하십시오."))
+            f"{bucket}의 Transfer Acceleration이 {status_ko}입니다: {enable}(으)로 활성화하십시오."))
     return found
 
 
