@@ -452,9 +452,9 @@ def _file_systems(ctx: Context) -> list[dict]:
     return [fs for fs in named(found, FS_NAME) if fs.get("LifeCycleState") in LIVE_FS]
 
 
-def _mount_targets(ctx: Context, fs_id: str) -> list[dict]:
+def _mount_targets(ctx: Context, fs_id: str, states: tuple[str, ...] = LIVE_MOUNT) -> list[dict]:
     found = ctx.client("efs").describe_mount_targets(FileSystemId=fs_id).get("MountTargets") or []
-    return [m for m in found if m.get("LifeCycleState") in LIVE_MOUNT]
+    return [m for m in found if m.get("LifeCycleState") in states]
 
 
 def _mount_zones(ctx: Context, targets: list[dict]) -> list[str]:
@@ -558,7 +558,7 @@ def cleanup_efs(ctx: Context) -> list[dict]:
             done.attempt("efs-mount-target", mid, lambda mid=mid: efs.delete_mount_target(MountTargetId=mid),
                          "MountTargetNotFound")
         # A file system with mount targets left cannot be deleted; real AWS removes them in the background.
-        _wait(ctx, lambda fid=fid: not _mount_targets(ctx, fid))
+        _wait(ctx, lambda fid=fid: not _mount_targets(ctx, fid, LIVE_MOUNT + ("deleting",)))
         done.attempt("efs-file-system", fid, lambda fid=fid: efs.delete_file_system(FileSystemId=fid),
                      "FileSystemNotFound")
     return done.done
