@@ -28,8 +28,9 @@ CACHE_ENGINES = ("valkey", "redis")
 GONE = ("deleting", "DELETING")
 
 CREATE_DB = ("aws rds create-db-instance --db-instance-identifier streamcloud-db --engine mysql "
-             "--multi-az --storage-encrypted --backup-retention-period 7 --storage-type gp3 "
-             "--enable-performance-insights")
+             "--db-instance-class db.t4g.medium --allocated-storage 20 --storage-type gp3 --multi-az "
+             "--storage-encrypted --backup-retention-period 7 --enable-performance-insights "
+             "--master-username admin --manage-master-user-password")
 MODIFY_DB = "aws rds modify-db-instance --db-instance-identifier streamcloud-db"
 RECREATE = (" The setting is fixed at creation: delete the instance (aws rds delete-db-instance "
             "--db-instance-identifier streamcloud-db --skip-final-snapshot) and create it again.",
@@ -362,8 +363,8 @@ def check_cache_failover(ctx: Context, group: dict) -> Result:
     state = group.get("AutomaticFailover") or "disabled"
     if state == "enabled":
         return ok("Automatic failover is enabled.", "자동 장애 조치가 켜져 있습니다.")
-    return fail(f"Automatic failover is {state}: a failed primary is then replaced by hand. Turn it on with {MODIFY_CACHE} --automatic-failover-enabled --apply-immediately (it needs at least one replica).",
-                f"자동 장애 조치가 {state} 상태입니다: 이러면 프라이머리 장애를 수동으로 복구해야 합니다. {MODIFY_CACHE} --automatic-failover-enabled --apply-immediately로 켜십시오(복제본이 하나 이상 필요합니다).")
+    return fail(f"Automatic failover is {state}: a failed primary is then replaced by a new node instead of a promoted replica, and writes stop for longer. Turn it on with {MODIFY_CACHE} --automatic-failover-enabled --apply-immediately (it needs at least one replica).",
+                f"자동 장애 조치가 {state} 상태입니다: 이러면 장애가 난 프라이머리를 복제본 승격이 아닌 새 노드로 교체하므로 쓰기가 더 오래 멈춥니다. {MODIFY_CACHE} --automatic-failover-enabled --apply-immediately로 켜십시오(복제본이 하나 이상 필요합니다).")
 
 
 @judged(_find_cache)
