@@ -56,7 +56,8 @@ def _verdict(ok_: bool, en: tuple[str, str], ko: tuple[str, str]) -> Result:
 
 # step ebs ------------------------------------------------------------------------------
 NO_VOLUME = missing("EBS volume", "EBS 볼륨", VOLUME_NAME,
-                    f"aws ec2 create-volume --volume-type gp3 with --tag-specifications Name={VOLUME_NAME}")
+                    f"aws ec2 create-volume --volume-type gp3 --tag-specifications "
+                    f"'ResourceType=volume,Tags=[{{Key=Name,Value={VOLUME_NAME}}}]'")
 
 
 def _volumes(ctx: Context) -> list[dict]:
