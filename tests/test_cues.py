@@ -181,3 +181,13 @@ def test_stats_json_has_cues_for_both_languages(capsys):
 def test_bank_stays_within_the_issue_thresholds(lang):
     stats = cue_stats(load_catalog().questions.values(), lang)
     assert cues.over_thresholds(stats) == []
+
+
+def test_a_rejected_form_in_a_lesson_points_at_its_line():
+    from tutor.content.check import check_lesson
+    from tutor.content.models import Lesson, LessonMeta
+
+    body = "# 제목\n\n첫 문단입니다.\n\n목표 추적 조정 정책을 씁니다.\n"
+    lesson = Lesson(meta=LessonMeta(day="1", lang="ko", title="t"), body=body, path="content/1/ko.md", body_line=5)
+    [found] = [p for p in check_lesson(lesson, set()) if "목표 추적" in p.message]
+    assert found.line == 5 + 5

@@ -44,8 +44,9 @@ KO_TERMS_SETTLED = {
     "예약 (파드)": "스케줄링 (파드를 노드에 배치; 예약 is reservation)",
     "제한이 발생": "스로틀링이 발생 (제한 is a limit, 제한 시간 a timeout)", "제한 오류": "스로틀링 오류",
     "이전 세대 io1": "기존 io1 (AWS's previous generation is Magnetic only)",
-    "운영 오버헤드가 가장 적게": "운영 오버헤드가 가장 적은 방법으로 이러한 요구 사항을 충족하는 솔루션은 무엇입니까?",
-    "최소한의 운영 오버헤드로": "운영 오버헤드가 가장 적은 방법으로 이러한 요구 사항을 충족하는 솔루션은 무엇입니까?",
+    # The overhead lead-in, fixed word for word: "운영 오버헤드가 가장 적은 방법으로 이러한 요구 사항을 ...".
+    "운영 오버헤드가 가장 적게": "운영 오버헤드가 가장 적은 방법으로 (the glossary's fixed lead-in)",
+    "최소한의 운영 오버헤드로": "운영 오버헤드가 가장 적은 방법으로 (the glossary's fixed lead-in)",
 }
 KO_TERMS.update(KO_TERMS_SETTLED)
 #: The issue-10 rewrite removes the settled forms and fixes the lead-ins; until it lands they are
@@ -73,11 +74,12 @@ KO_LEAD_INS = {
 }
 
 
-def ko_term_problems(text: str, settled: bool | None = None) -> list[tuple[str, str]]:
-    """(rejected form, form to write) for each rejected Korean form in ``text``.
+def ko_term_hits(text: str, settled: bool | None = None) -> list[tuple[str, str, int]]:
+    """(rejected form, form to write, offset of its first use) for each rejected form in ``text``.
 
     Accepted text that contains a rejected form (접근 방식 is "approach", not access) and the
-    accepted forms themselves are masked first, so a rejected form inside them is not flagged.
+    accepted forms themselves are masked first (same length, so offsets hold), so a rejected form
+    inside them is not flagged.
     """
     settled = SETTLED_TERMS_ON if settled is None else settled
     literal = [w for w in KO_TERMS if w not in _KO_TERM_PATTERNS]
@@ -88,10 +90,15 @@ def ko_term_problems(text: str, settled: bool | None = None) -> list[tuple[str, 
     for wrong, right in KO_TERMS.items():
         if wrong in KO_TERMS_SETTLED and not settled:
             continue
-        pattern = _KO_TERM_PATTERNS.get(wrong)
-        if (re.search(pattern, text) if pattern else wrong in text):
-            found.append((wrong, right))
+        match = re.search(_KO_TERM_PATTERNS.get(wrong) or re.escape(wrong), text)
+        if match:
+            found.append((wrong, right, match.start()))
     return found
+
+
+def ko_term_problems(text: str, settled: bool | None = None) -> list[tuple[str, str]]:
+    """(rejected form, form to write) for each rejected Korean form in ``text``."""
+    return [(wrong, right) for wrong, right, _ in ko_term_hits(text, settled)]
 
 
 def lead_in_problems(q: Question) -> list[str]:
@@ -251,8 +258,9 @@ def check_lesson(lesson: Lesson, lab_ids: set[str]) -> list[Problem]:
     if not _DIAGRAM.search(lesson.body):
         out.append("no diagram (a ```diagram fenced block)")
     if lesson.meta.lang == "ko":
-        for wrong, right in ko_term_problems(lesson.body):
-            out.append(f"uses {wrong!r}; AWS's Korean docs write {right!r}")
+        for wrong, right, at in ko_term_hits(lesson.body):
+            line = lesson.body_line + lesson.body[:at].count("\n") + 1
+            located.append(Problem(lesson.path, line, f"uses {wrong!r}; AWS's Korean docs write {right!r}"))
     minimum = MIN_LESSON_WORDS[lesson.meta.lang]
     count = prose_words(lesson.body)
     if count < minimum:
