@@ -74,6 +74,8 @@ def build(endpoint, *, key=("title_id", "S"), billing="PAY_PER_REQUEST", runtime
             extra["SourceArn"] = f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*/*/titles/{{id}}"
         elif source == "other":
             extra["SourceArn"] = f"arn:aws:execute-api:us-east-1:123456789012:{other}/*/*/titles/{{id}}"
+        elif source == "prod-stage":
+            extra["SourceArn"] = f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/prod/GET/titles/*"
         elif source == "other-route":
             extra["SourceArn"] = f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*/POST/orders"
         lam.add_permission(FunctionName="streamcloud-catalog-api", StatementId="apigw", Action="lambda:InvokeFunction",
@@ -128,6 +130,7 @@ def test_a_correct_student_build_passes(lab_runner, endpoint):
 @pytest.mark.parametrize("knob", [
     {"invocation_uri": True},           # the API Gateway invocation URI form that embeds the ARN
     {"source": None},                   # a permission without SourceArn allows every API
+    {"source": "prod-stage"},           # a stage of the student's choice
     {"runtime": "python3.12"},
     {"runtime": "python3.14"},
     {"memory": 1024, "timeout": 30},

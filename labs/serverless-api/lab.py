@@ -365,7 +365,10 @@ def _source_arns(statement: dict) -> list[str]:
 def _covers(source_arn: str, function_arn: str, api_id: str) -> bool:
     """Whether a SourceArn condition lets API `api_id` invoke the route GET /titles/{id}."""
     region, account = function_arn.split(":")[3:5]
-    base = f"arn:aws:execute-api:{region}:{account}:{api_id}/$default/GET/titles/"
+    # The stage is the student's choice (no stage is required): take the one the ARN names.
+    resource = source_arn.split(":", 5)[5] if source_arn.count(":") >= 5 else ""
+    stage = resource.split("/")[1] if resource.count("/") >= 1 else "$default"
+    base = f"arn:aws:execute-api:{region}:{account}:{api_id}/{stage}/GET/titles/"
     return any(_arn_like(source_arn, base + path) for path in ("{id}", "tt0111161"))
 
 
