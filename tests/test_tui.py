@@ -24,8 +24,12 @@ def make_app(tmp_path, endpoint="http://127.0.0.1:9", **kw):
 async def wait_workers(app, pilot):
     from textual.worker import WorkerFailed
 
+    # The lab screen's watch runs until the screen closes: wait for everything else (an empty
+    # list would make Textual wait for every worker, the watch included).
+    others = [w for w in app.workers if w.group != "lab-watch"]
     try:
-        await app.workers.wait_for_complete()
+        if others:
+            await app.workers.wait_for_complete(others)
     except WorkerFailed:  # the app shows the failure; the test asserts on what it shows
         pass
     await pilot.pause()

@@ -115,7 +115,7 @@ def reset(args: argparse.Namespace, out: Output) -> int:
 def watch(args: argparse.Namespace, out: Output) -> int:
     """Re-check the current step whenever the account changes; exit 0 once every step passes."""
     from tutor.labs.backend import resolve  # noqa: PLC0415
-    from tutor.labs.progress import record_report  # noqa: PLC0415
+    from tutor.labs.progress import lab_progress, record_report  # noqa: PLC0415
     from tutor.labs.watch import ChangeFeed, watch_steps  # noqa: PLC0415
 
     lab, folder = _checked_lab(args)
@@ -132,13 +132,15 @@ def watch(args: argparse.Namespace, out: Output) -> int:
             def record(report: dict[str, Any], whole: bool) -> None:
                 record_report(store, lab, report, backend.kind, whole_lab=whole)
 
-            for event, step_id, report in watch_steps(runner, feed, record):
+            skipped = set(lab_progress(store, lab)["skipped"])
+            for event, step_id, report in watch_steps(runner, feed, record, skipped=skipped):
                 if event == "passed":
                     passed.append(step_id)
                     line = out.t(f"[PASS] {step_id}", f"[통과] {step_id}")
                     sys_print(out, line, report)
                 elif event == "waiting":
-                    sys_print(out, out.t(f"[....] {step_id}: waiting for your change", f"[....] {step_id}: 변경을 기다리는 중"),
+                    where = step_id or out.t("skipped steps", "건너뛴 단계")
+                    sys_print(out, out.t(f"[....] {where}: waiting for your change", f"[....] {where}: 변경을 기다리는 중"),
                               report, failures_only=True)
                 elif event == "complete":
                     out.emit({"lab": lab.id, "passed": True, "steps": passed, "complete": True},

@@ -28,13 +28,16 @@ def list_labs(args: argparse.Namespace, out: Output) -> int:
 
 
 def show(args: argparse.Namespace, out: Output) -> int:
-    lab, _ = _lab(load_catalog(), args.lab)
+    lab, folder = _lab(load_catalog(), args.lab)
     lang = out.lang
     data: dict[str, Any] = {
         "id": lab.id, "day": lab.day, "region": lab.region, "title": lab.title.get(lang),
         "intro": lab.intro.get(lang),
+        "files": sorted(str(p.relative_to(folder / "files")) for p in (folder / "files").rglob("*") if p.is_file())
+        if (folder / "files").is_dir() else [],
         "steps": [{"id": s.id, "title": s.title.get(lang), "instructions": s.instructions.get(lang),
-                   "commands": s.commands, "real_aws_only": s.real_aws_only,
+                   "commands": s.commands, "real_aws_only": s.real_aws_only, "lesson": s.lesson,
+                   "hints": len(s.hints),
                    "checks": [{"id": c.id, "describe": c.describe.get(lang), "real_aws_only": c.real_aws_only}
                               for c in s.checks]}
                   for s in lab.steps],
@@ -42,12 +45,17 @@ def show(args: argparse.Namespace, out: Output) -> int:
 
     def human() -> str:
         lines = [f"# {lab.id}: {data['title']}", "", data["intro"].strip(), ""]
+        if data["files"]:
+            lines += [out.t(f"Files the commands use ({', '.join(data['files'])}): run `tutor lab files {lab.id}` first, in the folder you type the commands in.",
+                            f"명령이 사용하는 파일({', '.join(data['files'])}): 명령을 입력할 폴더에서 먼저 `tutor lab files {lab.id}`를 실행하십시오."), ""]
         for i, s in enumerate(data["steps"], 1):
             flag = out.t(" (real AWS only)", " (실제 AWS 전용)") if s["real_aws_only"] else ""
             title = s["title"] if flag.strip() in s["title"] else s["title"] + flag
             lines += [f"## {i}. {s['id']}: {title}", "", s["instructions"].strip(), ""]
             lines += [f"    {c}" for c in s["commands"]] + [""]
-            lines += [f"  - [{c['id']}] {c['describe']}" for c in s["checks"]] + [""]
+            lines += [f"  - [{c['id']}] {c['describe']}" for c in s["checks"]]
+            lines += [out.t(f"  hints: tutor lab hint {lab.id} --step {s['id']} ({s['hints']})",
+                            f"  힌트: tutor lab hint {lab.id} --step {s['id']} ({s['hints']}개)"), ""]
         return "\n".join(lines)
 
     out.emit(data, human)

@@ -180,7 +180,9 @@ def progress(args: argparse.Namespace, out: Output) -> int:
     try:
         acc = store.accuracy()
         reads = store.lessons_read()
-        labs = {lab_id: store.lab_status(lab_id) for lab_id in catalog.labs}
+        from tutor.labs.progress import lab_progress  # noqa: PLC0415
+
+        labs = {lab_id: lab_progress(store, lab) for lab_id, lab in sorted(catalog.labs.items(), key=lambda kv: (kv[1].day, kv[0]))}
         from tutor.quiz.readiness import readiness  # noqa: PLC0415
 
         ready = readiness(catalog, store, lang=out.lang)
@@ -197,10 +199,8 @@ def progress(args: argparse.Namespace, out: Output) -> int:
         "exams": exams,
         "questions_in_bank": len(catalog.questions),
         "lessons_read": sorted(reads),
-        "labs": {lab_id: {"steps_passed": sorted(s for s, r in st.items() if r["passed"]),
-                          "steps": len(catalog.labs[lab_id].steps),
-                          "real_aws_only": [s.id for s in catalog.labs[lab_id].steps if s.real_aws_only]}
-                 for lab_id, st in labs.items()},
+        # Per lab and step: passed by the student, solved by the tutor, skipped, hints used.
+        "labs": {lab_id: {k: v for k, v in p.items() if k != "lab"} for lab_id, p in labs.items()},
     }
 
     def human() -> str:
@@ -216,10 +216,16 @@ def progress(args: argparse.Namespace, out: Output) -> int:
             lines.append(out.t(f"  exam {e['finished_at']}: {e['score_percent']} % -> {e['scaled_score']}", f"  모의고사 {e['finished_at']}: {e['score_percent']}% -> {e['scaled_score']}"))
         for lab_id, v in data["labs"].items():
             extra = len(v["real_aws_only"])
-            lines.append(out.t(f"  lab {lab_id}: {len(v['steps_passed'])}/{v['steps']} steps passed"
-                               + (f" ({extra} of them checked on real AWS only)" if extra else ""),
-                               f"  실습 {lab_id}: {v['steps']}단계 중 {len(v['steps_passed'])}단계 통과"
-                               + (f"(그중 {extra}단계는 실제 AWS에서만 검사)" if extra else "")))
+            lines.append(out.t(f"  lab {lab_id} (day {v['day']}): {len(v['steps_passed'])}/{v['steps']} steps passed"
+                               f" ({len(v['solved'])} solved by the tutor, {len(v['skipped'])} skipped, {v['hints_used']} hints)"
+                               + (f", {extra} checked on real AWS only" if extra else "")
+                               + (", complete" if v["complete"] else ""),
+                               f"  실습 {lab_id}({v['day']}일차): {v['steps']}단계 중 {len(v['steps_passed'])}단계 통과"
+                               f"(튜터 풀이 {len(v['solved'])}, 건너뜀 {len(v['skipped'])}, 힌트 {v['hints_used']})"
+                               + (f", {extra}단계는 실제 AWS에서만 검사" if extra else "")
+                               + (", 완료" if v["complete"] else "")))
+            for s in v["step_status"]:
+                lines.append(f"      {s['id']}: {out.t(s['state'], s['state'])}" + (f" (hints {s['hints_used']})" if s["hints_used"] else ""))
         return "\n".join(lines)
 
     out.emit(data, human)

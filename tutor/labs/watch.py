@@ -61,12 +61,14 @@ class ChangeFeed:
 Event = tuple[str, str, dict[str, Any]]
 
 
-def watch_steps(runner: Any, feed: ChangeFeed, record: Callable[[dict[str, Any], bool], None]) -> Iterator[Event]:
+def watch_steps(runner: Any, feed: ChangeFeed, record: Callable[[dict[str, Any], bool], None],
+                skipped: set[str] | frozenset[str] = frozenset()) -> Iterator[Event]:
     """Yield ``("passed", step, report)`` as each step passes in order, ``("waiting", step,
     report)`` when the current step's result changes without passing, and ``("complete", "",
-    report)`` once a re-check of the whole lab passes. Stops when ``feed.stop`` is set."""
-    skipped = set(runner.skipped_steps())
-    steps = [s.id for s in runner.lab.steps if s.id not in skipped]
+    report)`` once a re-check of the whole lab passes. Steps the student skipped are not waited
+    on, but the lab is complete only when they pass too. Stops when ``feed.stop`` is set."""
+    not_here = set(runner.skipped_steps())
+    steps = [s.id for s in runner.lab.steps if s.id not in not_here and s.id not in skipped]
     index, last_shown = 0, None
     while not feed.stop.is_set():
         feed.mark()  # changes made while checking wake the next wait
@@ -76,8 +78,15 @@ def watch_steps(runner: Any, feed: ChangeFeed, record: Callable[[dict[str, Any],
             if report["passed"]:
                 yield "complete", "", report
                 return
-            failing = [s["id"] for s in report["steps"] if not s["passed"]]
-            index = steps.index(failing[0])
+            failing = [s["id"] for s in report["steps"] if not s["passed"] and s["id"] in steps]
+            if failing:
+                index = steps.index(failing[0])
+                continue
+            shown = json.dumps(report["steps"], sort_keys=True)
+            if shown != last_shown:  # only skipped steps fail: wait for the student to do them
+                yield "waiting", "", report
+                last_shown = shown
+            feed.wait()
             continue
         step = steps[index]
         report = runner.verify(step)

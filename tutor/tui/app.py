@@ -37,8 +37,10 @@ class TutorApp(App):
 
     def __init__(self, store: Store, catalog: Catalog | None = None, *, lang: str | None = None,
                  endpoint_url: str | None = None, start_sandbox: bool = True,
-                 start: dict[str, Any] | None = None):
+                 start: dict[str, Any] | None = None, watch_labs: bool = True):
         super().__init__()
+        #: Lab screens re-check the current step on every change in the account (off for snapshots).
+        self.watch_labs = watch_labs
         self.store = store
         self.catalog = catalog if catalog is not None else load_catalog()
         self.endpoint_url = endpoint_url

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tutor.content.models import DAYS
+from tutor.labs.progress import lab_progress, summary_cell
 from tutor.tui.i18n import topic, tr
 
 
@@ -62,7 +63,7 @@ class HomeScreen(Screen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        for key, width in (("day", 6), ("topic", 26), ("lesson", 8), ("quiz", 16), ("lab", 22)):
+        for key, width in (("day", 6), ("topic", 26), ("lesson", 8), ("quiz", 16), ("lab", 44)):
             table.add_column(tr(key, lang), width=width)
         reads = store.lessons_read()
         answers = store.accuracy_by_day(catalog)
@@ -72,15 +73,8 @@ class HomeScreen(Screen):
             total = len(catalog.questions_for(day=day))
             done, right = answers.get(day, (0, 0))
             quiz_cell = f"{right}/{done} ({total})" if total else tr("none", lang)
-            labs = [lab for lab in catalog.labs.values() if lab.day == day]
-            lab_cell = tr("none", lang)
-            if labs:
-                parts = []
-                for lab in labs:
-                    status = store.lab_status(lab.id)
-                    passed = sum(1 for s in lab.steps if status.get(s.id, {}).get("passed"))
-                    parts.append(f"{lab.id} {passed}/{len(lab.steps)}")
-                lab_cell = ", ".join(parts)
+            labs = sorted((lab for lab in catalog.labs.values() if lab.day == day), key=lambda l: l.id)
+            lab_cell = ", ".join(summary_cell(lab_progress(store, lab), lang) for lab in labs) or tr("none", lang)
             label = day if day == "extra" else f"{day}"
             table.add_row(label, topic(day, lang), lesson_cell, quiz_cell, lab_cell, key=day)
         if 0 <= row < len(DAYS):
@@ -200,9 +194,19 @@ class HomeScreen(Screen):
     def action_lab(self) -> None:
         from tutor.tui.lab import LabScreen
 
+        from tutor.tui.lab_picker import LabPicker
+
         day = self.selected_day()
-        labs = [lab for lab in self.app.catalog.labs.values() if lab.day == day]
+        labs = sorted((lab for lab in self.app.catalog.labs.values() if lab.day == day), key=lambda l: l.id)
         if not labs:
             self.notify(tr("no_lab", self.lang))
             return
-        self.app.push_screen(LabScreen(labs[0].id))
+        if len(labs) == 1:
+            self.app.push_screen(LabScreen(labs[0].id))
+            return
+
+        def chosen(lab_id: str | None) -> None:
+            if lab_id:
+                self.app.push_screen(LabScreen(lab_id))
+
+        self.app.push_screen(LabPicker([lab.id for lab in labs]), chosen)

@@ -108,6 +108,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue_empty": ("Nothing in this queue right now.", "지금은 이 대기열에 문항이 없습니다."),
     "readiness": ("Readiness", "준비도"),
     "content_problems": ("{n} content problem(s): run `tutor content check`", "콘텐츠 문제 {n}건: `tutor content check`를 실행하십시오"),
+    # lab runner
+    "hint": ("Hint", "힌트"),
+    "hint_n": ("Hint {level}/{levels}: {text}", "힌트 {level}/{levels}: {text}"),
+    "skipped_step": ("{step} skipped: recorded as skipped, not as passed.", "{step} 건너뜀: 통과가 아니라 건너뜀으로 기록됩니다."),
+    "reset_step_q": ("Reset step {step}? Its resources are deleted (by the lab's names) and its progress forgotten.",
+                     "{step} 단계를 초기화하시겠습니까? 이 단계의 리소스(실습 이름의 것)를 삭제하고 진행 상황을 지웁니다."),
+    "reset_lab_q": ("Reset the whole lab {lab}? Everything carrying its names is deleted and its progress forgotten.",
+                    "실습 {lab} 전체를 초기화하시겠습니까? 실습 이름이 붙은 리소스를 모두 삭제하고 진행 상황을 지웁니다."),
+    "resetting": ("Cleaning up {what} ...", "{what} 정리 중 ..."),
+    "reset_done": ("Reset: {n} resource(s) deleted, {kept} kept. Next: {step}.", "초기화: 리소스 {n}개 삭제, {kept}개 유지. 다음 단계: {step}."),
+    "watching": ("Watching: each change in the account re-checks the current step ({how}).",
+                 "지켜보는 중: 계정이 바뀔 때마다 현재 단계를 다시 검사합니다({how})."),
+    "watch_off": ("Watch paused (w resumes).", "지켜보기 일시 중지(w로 다시 시작)."),
+    "watch_error": ("Watch: {reason}; trying again every 5 s.", "지켜보기: {reason}. 5초마다 다시 시도합니다."),
+    "step_passed": ("{step} passed: on to the next step.", "{step} 통과: 다음 단계로 넘어갑니다."),
+    "lab_complete": ("{lab} complete: every step passed in one re-check.", "{lab} 완료: 전체 재검사에서 모든 단계를 통과했습니다."),
+    "lab_files": ("Files for these commands: `tutor lab files {lab}` writes them into the current folder.",
+                  "이 명령에 필요한 파일: `tutor lab files {lab}`가 현재 폴더에 작성합니다."),
+    "state.passed": ("passed", "통과"), "state.solved": ("solved by the tutor", "튜터가 풀이"),
+    "state.skipped": ("skipped", "건너뜀"), "state.failed": ("failing", "실패"), "state.not_checked": ("not checked", "미검사"),
+    "pick_lab": ("Which lab? (enter opens it, escape closes)", "어느 실습을 열까요? (enter로 열기, escape로 닫기)"),
 }
 
 DAY_TOPICS = {
@@ -140,6 +161,8 @@ KEY_LABELS: dict[str, str] = {
     "next": "다음", "read": "레슨 읽기", "flag": "표시", "check": "검사", "check_all": "모두 검사",
     "solve": "풀이 실행", "copy": "명령 복사", "leave": "나가기", "move(-1)": "이전", "move(1)": "다음",
     "overview": "전체 보기", "help": "도움말", "dismiss_none": "닫기", "links": "링크",
+    "hint": "힌트", "skip": "건너뛰기", "reset_step": "단계 초기화", "reset_lab": "실습 초기화",
+    "toggle_watch": "지켜보기",
 }
 
 

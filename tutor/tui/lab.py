@@ -1,11 +1,15 @@
-"""A lab: its steps, the CLI commands to type, and Check / Solve against the sandbox.
+"""A lab: its steps, the CLI commands to type, and a runner that watches the account.
 
-Every call to AWS runs in a named thread worker; results come back to the main thread, which
-alone writes them to the store (SQLite connections belong to the thread that opened them).
+The screen re-checks the current step by itself whenever the account changes (on the tutor's
+sandbox the moment a state-changing request lands, elsewhere every few seconds) and moves on
+when it passes. Check, solve, hints, skip and reset are keys too. Every call to AWS runs in a
+named thread worker; results come back to the main thread, which alone writes them to the
+store (SQLite connections belong to the thread that opened them).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from textual import work
@@ -16,7 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Markdown, Static, TextArea
 
 from tutor import sandbox
+from tutor.labs.progress import lab_progress, record_report
 from tutor.tui.i18n import tr
+
+MARKS = {"passed": "✓", "solved": "⚙", "skipped": "↷", "failed": "✗", "not_checked": "·"}
 
 
 class LabScreen(Screen):
@@ -26,15 +33,23 @@ class LabScreen(Screen):
         Binding("k", "check", "Check"),
         Binding("a", "check_all", "Check all"),
         Binding("s", "solve", "Solve"),
+        Binding("h", "hint", "Hint"),
+        Binding("n", "skip", "Skip"),
         Binding("c", "copy", "Copy command"),
         Binding("r", "read", "Read about this"),
+        Binding("w", "toggle_watch", "Watch", show=False),
+        Binding("R", "reset_step", "Reset step", show=False),
+        Binding("ctrl+r", "reset_lab", "Reset lab", show=False),
     ]
 
     def __init__(self, lab_id: str):
         super().__init__()
         self.lab_id = lab_id
         self.step_index = 0
+        self.progress: dict[str, Any] = {}
         self.last: dict[str, dict[str, Any]] = {}
+        self.watch_stop = threading.Event()
+        self.watching = False
 
     @property
     def lab(self):
@@ -49,9 +64,12 @@ class LabScreen(Screen):
                     yield Button(id="check", variant="primary")
                     yield Button(id="check-all")
                     yield Button(id="solve", variant="warning")
+                    yield Button(id="hint")
                     yield Button(id="read")
                 yield Static(id="status", classes="muted")
+                yield Static(id="watch", classes="muted")
                 yield Vertical(id="results")
+                yield Static(id="hints")
                 yield Markdown(id="instructions")
                 yield Label(id="commands-label", classes="muted")
                 yield TextArea(id="commands", read_only=True, soft_wrap=True, show_line_numbers=False)
@@ -59,11 +77,23 @@ class LabScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.last = self.app.store.lab_status(self.lab_id)
+        self.reload()
+        current = self.progress.get("current")
+        ids = [s.id for s in self.lab.steps]
+        self.step_index = ids.index(current) if current in ids else 0
         self.watch(self.app, "lang", lambda _: self.render_all(), init=False)
         self.watch(self.app, "sandbox_state", lambda _: self.show_env(), init=False)
         self.render_all()
         self.query_one(ListView).focus()
+        if getattr(self.app, "watch_labs", True):
+            self.start_watch()
+
+    def on_unmount(self) -> None:
+        self.watch_stop.set()
+
+    def reload(self) -> None:
+        self.last = self.app.store.lab_status(self.lab_id)
+        self.progress = lab_progress(self.app.store, self.lab)
 
     # rendering -----------------------------------------------------------------------------
     def render_all(self) -> None:
@@ -76,7 +106,8 @@ class LabScreen(Screen):
             steps.index = self.step_index
         else:
             self.relabel_steps()
-        for button, key in (("check", "check"), ("check-all", "check_all"), ("solve", "solve"), ("read", "read_about")):
+        for button, key in (("check", "check"), ("check-all", "check_all"), ("solve", "solve"),
+                            ("hint", "hint"), ("read", "read_about")):
             self.query_one(f"#{button}", Button).label = tr(key, lang)
         self.query_one("#commands-label", Label).update(tr("commands", lang) + "  (c)")
         self.render_step()
@@ -84,9 +115,10 @@ class LabScreen(Screen):
 
     def step_label(self, i: int) -> str:
         step = self.lab.steps[i]
-        result = self.last.get(step.id)
-        mark = "·" if result is None else ("✓" if result["passed"] else "✗")
-        return f"{mark} {i + 1}. {step.title.get(self.app.lang)}"
+        entry = next((s for s in self.progress.get("step_status", []) if s["id"] == step.id), None)
+        mark = MARKS[entry["state"]] if entry else "·"
+        hints = f" ({tr('hint', self.app.lang)} {entry['hints_used']})" if entry and entry["hints_used"] else ""
+        return f"{mark} {i + 1}. {step.title.get(self.app.lang)}{hints}"
 
     def render_step(self) -> None:
         lang, step = self.app.lang, self.lab.steps[self.step_index]
@@ -95,8 +127,11 @@ class LabScreen(Screen):
             text = f"{self.lab.intro.get(lang)}\n\n{text}"
         if step.real_aws_only:
             text += f"\n\n> {tr('real_only', lang)}"
+        if (self.app.catalog.lab_dirs[self.lab_id] / "files").is_dir():
+            text += f"\n\n> {tr('lab_files', lang, lab=self.lab_id)}"
         self.query_one("#instructions", Markdown).update(text)
         self.query_one("#commands", TextArea).text = "\n".join(step.commands)
+        self.query_one("#hints", Static).update("")
         self.show_results(step.id)
 
     def show_env(self) -> None:
@@ -117,84 +152,218 @@ class LabScreen(Screen):
         box = self.query_one("#results", Vertical)
         box.remove_children()
         result = self.last.get(step_id)
+        entry = next((s for s in self.progress.get("step_status", []) if s["id"] == step_id), None)
+        state = tr(f"state.{entry['state']}", lang) if entry else ""
         if result is None:
-            box.mount(Static(tr("not_checked", lang), classes="muted"))
+            box.mount(Static(state or tr("not_checked", lang), classes="muted"))
             return
         for check_id, check in result["checks"].items():
             mark, cls = ("–", "muted") if check.get("skipped") else (("✓", "pass") if check["passed"] else ("✗", "fail"))
             box.mount(Static(f"{mark} {check_id}: {check['message']}", classes=f"result {cls}"))
-        box.mount(Static(result.get("checked_at", ""), classes="muted"))
+        box.mount(Static(f"{state} · {result.get('checked_at', '')[:19].replace('T', ' ')}", classes="muted"))
 
     def on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
         if event.list_view.index is not None and event.list_view.index != self.step_index:
             self.step_index = event.list_view.index
             self.render_step()
 
+    def select_step(self, index: int) -> None:
+        self.step_index = max(0, min(index, len(self.lab.steps) - 1))
+        self.query_one(ListView).index = self.step_index
+        self.render_step()
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
     # actions -------------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"check": self.action_check, "check-all": self.action_check_all,
-                   "solve": self.action_solve, "read": self.action_read}
+                   "solve": self.action_solve, "hint": self.action_hint, "read": self.action_read}
         actions[event.button.id]()
 
+    @property
+    def step(self):
+        return self.lab.steps[self.step_index]
+
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard("\n".join(self.lab.steps[self.step_index].commands))
+        self.app.copy_to_clipboard("\n".join(self.step.commands))
         self.notify(tr("copied", self.app.lang))
 
     def action_check(self) -> None:
-        step = self.lab.steps[self.step_index]
-        self.query_one("#status", Static).update(tr("checking", self.app.lang, step=step.id))
-        self.run_lab(step.id, solve=False)
+        self.set_status(tr("checking", self.app.lang, step=self.step.id))
+        self.run_lab(self.step.id, solve=False)
 
     def action_check_all(self) -> None:
-        self.query_one("#status", Static).update(tr("checking", self.app.lang, step=self.lab.id))
+        self.set_status(tr("checking", self.app.lang, step=self.lab.id))
         self.run_lab(None, solve=False)
 
     def action_solve(self) -> None:
-        step = self.lab.steps[self.step_index]
-        self.query_one("#status", Static).update(tr("solving", self.app.lang, step=step.id))
-        self.run_lab(step.id, solve=True)
+        self.set_status(tr("solving", self.app.lang, step=self.step.id))
+        self.run_lab(self.step.id, solve=True)
+
+    def action_hint(self) -> None:
+        lang, step = self.app.lang, self.step
+        entry = next(s for s in self.progress["step_status"] if s["id"] == step.id)
+        level = min(entry["hints_used"] + 1, len(step.hints))
+        self.app.store.record_lab_event(self.lab_id, step.id, "hint", detail=str(level))
+        shown = [tr("hint_n", lang, level=i, levels=len(step.hints), text=step.hints[i - 1].get(lang))
+                 for i in range(1, level + 1)]
+        self.reload()
+        self.relabel_steps()
+        self.query_one("#hints", Static).update("\n".join(shown))
+
+    def action_skip(self) -> None:
+        step = self.step
+        self.app.store.record_lab_event(self.lab_id, step.id, "skip")
+        self.reload()
+        self.relabel_steps()
+        self.notify(tr("skipped_step", self.app.lang, step=step.id))
+        self.select_step(self.step_index + 1)
+        self.restart_watch()
+
+    def action_reset_step(self) -> None:
+        self._confirm_reset(self.step.id)
+
+    def action_reset_lab(self) -> None:
+        self._confirm_reset(None)
+
+    def _confirm_reset(self, step_id: str | None) -> None:
+        from tutor.tui.exam import ConfirmScreen  # noqa: PLC0415
+
+        lang = self.app.lang
+        question = tr("reset_step_q", lang, step=step_id) if step_id else tr("reset_lab_q", lang, lab=self.lab_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.set_status(tr("resetting", lang, what=step_id or self.lab_id))
+                self.run_reset(step_id)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def action_toggle_watch(self) -> None:
+        if self.watching:
+            self.watch_stop.set()
+            self.query_one("#watch", Static).update(tr("watch_off", self.app.lang))
+        else:
+            self.start_watch()
 
     def action_read(self) -> None:
-        from tutor.tui.lesson import LessonScreen
+        from tutor.tui.lesson import LessonScreen  # noqa: PLC0415
 
-        link = self.lab.steps[self.step_index].lesson or f"{self.lab.day}#"
+        link = self.step.lesson or f"{self.lab.day}#"
         day, _, section = link.partition("#")
         if self.app.catalog.lesson(day, self.app.lang) is None:
             self.notify(tr("no_lesson", self.app.lang))
             return
         self.app.push_screen(LessonScreen(day, section or None))
 
-    @work(thread=True, exclusive=True, group="lab", exit_on_error=False, name="lab-run")
-    def run_lab(self, step_id: str | None, solve: bool) -> None:
+    # workers -------------------------------------------------------------------------------
+    def _runner(self):
         from tutor.labs.backend import Backend  # noqa: PLC0415 - boto3 only once a lab runs
-        from tutor.labs.runner import LabRunner
+        from tutor.labs.runner import LabRunner  # noqa: PLC0415
 
         app = self.app
         endpoint = app.endpoint_for_lab()
         backend = Backend("endpoint" if app.endpoint_url else "sandbox", endpoint)
-        runner = LabRunner(self.lab, app.catalog.lab_dirs[self.lab_id], backend, lang=app.lang)
+        return LabRunner(self.lab, app.catalog.lab_dirs[self.lab_id], backend, lang=app.lang), backend
+
+    @work(thread=True, exclusive=True, group="lab", exit_on_error=False, name="lab-run")
+    def run_lab(self, step_id: str | None, solve: bool) -> None:
+        runner, backend = self._runner()
         if solve and step_id:
             runner.solve([step_id])
+            self.app.call_from_thread(self.app.store.record_lab_event, self.lab_id, step_id, "solve", "", backend.kind)
         report = runner.verify(step_id)
-        app.call_from_thread(self.record, report, backend.kind)
+        self.app.call_from_thread(self.record, report, backend.kind, step_id is None, True)
+
+    @work(thread=True, exclusive=True, group="lab", exit_on_error=False, name="lab-reset")
+    def run_reset(self, step_id: str | None) -> None:
+        runner, backend = self._runner()
+        removed = runner.cleanup(step_id)
+        self.app.call_from_thread(self.after_reset, step_id, removed, backend.kind)
+
+    def after_reset(self, step_id: str | None, removed: list[dict[str, Any]], backend: str) -> None:
+        self.app.store.record_lab_event(self.lab_id, step_id or "", "reset", backend=backend)
+        self.reload()
+        self.relabel_steps()
+        index = [s.id for s in self.lab.steps].index(step_id) if step_id else 0
+        deleted = sum(1 for r in removed if r["deleted"])
+        self.set_status(tr("reset_done", self.app.lang, n=deleted, kept=len(removed) - deleted,
+                           step=self.lab.steps[index].id))
+        self.select_step(index)
+        self.restart_watch()
+
+    def start_watch(self) -> None:
+        self.watch_stop = threading.Event()
+        self.watching = True
+        self.watch_loop(self.watch_stop)
+
+    def restart_watch(self) -> None:
+        self.watch_stop.set()
+        self.start_watch()
+
+    @work(thread=True, exclusive=True, group="lab-watch", exit_on_error=False, name="lab-watch")
+    def watch_loop(self, stop: threading.Event) -> None:
+        """Watch until stopped or complete; an unreachable backend is retried, not fatal."""
+        from tutor.errors import TutorError  # noqa: PLC0415
+
+        call = self.app.call_from_thread
+        while not stop.is_set():
+            try:
+                if self._watch_once(stop):
+                    return
+            except TutorError as exc:
+                call(self.query_one("#watch", Static).update, tr("watch_error", self.app.lang, reason=exc.message))
+                stop.wait(5.0)
+
+    def _watch_once(self, stop: threading.Event) -> bool:
+        from tutor.labs.watch import ChangeFeed, watch_steps  # noqa: PLC0415
+
+        runner, backend = self._runner()
+        feed = ChangeFeed(backend.endpoint, interval=3.0, stop=stop)
+        call = self.app.call_from_thread
+        call(self.query_one("#watch", Static).update, tr("watching", self.app.lang, how=feed.how()))
+        skipped = set(self.progress.get("skipped", []))
+        record = lambda report, whole: call(self.record, report, backend.kind, whole, False)  # noqa: E731
+        for event, step_id, _ in watch_steps(runner, feed, record, skipped=skipped):
+            if stop.is_set():
+                return True
+            if event == "passed":
+                call(self.on_step_passed, step_id)
+            elif event == "complete":
+                call(self.notify, tr("lab_complete", self.app.lang, lab=self.lab_id))
+                call(setattr, self, "watching", False)
+                return True
+        return True
 
     def on_worker_state_changed(self, event) -> None:
         # StateChanged does not bubble: hand failures to the app's single error handler.
         if event.state.name == "ERROR":
-            self.query_one("#status", Static).update(tr("error", self.app.lang))
+            self.set_status(tr("error", self.app.lang))
         self.app.report_worker(event)
 
-    def record(self, report: dict[str, Any], backend_kind: str) -> None:
-        self.app.store.record_lab_checks(self.lab_id, report["steps"], backend_kind)
-        self.last = self.app.store.lab_status(self.lab_id)
+    def record(self, report: dict[str, Any], backend_kind: str, whole: bool, show: bool) -> None:
+        complete = record_report(self.app.store, self.lab, report, backend_kind, whole_lab=whole)
+        self.reload()
+        self.relabel_steps()
+        self.show_results(self.step.id)
+        if not show:
+            return
         lang = self.app.lang
         skipped = report.get("real_aws_only") or []
         status = tr("passed", lang) if report["passed"] else tr("failed", lang)
+        if whole:
+            status = f"{self.lab_id}: {status}"
         if skipped:
             status += f" · {tr('real_only', lang)} ({', '.join(skipped)})"
-        self.query_one("#status", Static).update(status)
-        self.relabel_steps()
-        self.show_results(self.lab.steps[self.step_index].id)
+        if complete:
+            status += " · " + tr("lab_complete", lang, lab=self.lab_id)
+        self.set_status(status)
+
+    def on_step_passed(self, step_id: str) -> None:
+        if self.step.id == step_id and self.step_index + 1 < len(self.lab.steps):
+            self.notify(tr("step_passed", self.app.lang, step=step_id))
+            self.select_step(self.step_index + 1)
 
     def relabel_steps(self) -> None:
         for i, item in enumerate(self.query_one(ListView).children):
