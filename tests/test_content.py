@@ -154,6 +154,7 @@ def test_lab_step_without_check_and_missing_function(tmp_path):
     found = [p.message for p in check_catalog(catalog)]
     assert any("step 'one' has no check" in m for m in found)
     assert any("step 'two': no lesson link" in m for m in found)
+    assert any("does not list lab 'demo'" in m for m in found)
     located = [p for p in check_catalog(catalog) if "check_missing" in p.message][0]
     yaml_lines = (lab_dir / "lab.yaml").read_text().splitlines()
     assert "fn: check_missing" in yaml_lines[located.line - 1]  # the line of the check itself

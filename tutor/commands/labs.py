@@ -23,7 +23,11 @@ def list_labs(args: argparse.Namespace, out: Output) -> int:
     catalog = load_catalog()
     data = [{"id": lab.id, "day": lab.day, "title": lab.title.get(out.lang), "steps": [s.id for s in lab.steps]}
             for lab in sorted(catalog.labs.values(), key=lambda l: (l.day, l.id))]
-    out.emit(data, lambda: "\n".join(f"{d['id']:<12} day {d['day']}  {d['title']}  ({len(d['steps'])} steps: {', '.join(d['steps'])})" for d in data))
+    width = max((len(d["id"]) for d in data), default=0)
+    out.emit(data, lambda: "\n".join(
+        out.t(f"{d['id']:<{width}}  day {d['day']}  {d['title']}  ({len(d['steps'])} steps: {', '.join(d['steps'])})",
+              f"{d['id']:<{width}}  {d['day']}일차  {d['title']}  ({len(d['steps'])}단계: {', '.join(d['steps'])})")
+        for d in data))
     return ExitCode.OK
 
 

@@ -348,6 +348,9 @@ def check_labs(catalog: Catalog) -> list[Problem]:
                 problems.append(Problem(path, at, f"step {step.id!r}: no lesson link (lesson: \"DAY#section\")"))
             elif catalog.lessons and not _section_exists(catalog, step.lesson):
                 problems.append(Problem(path, at, f"step {step.id!r}: broken lesson link {step.lesson!r}"))
+        for (day, lang), lesson in sorted(catalog.lessons.items()):
+            if day == lab.day and lab_id not in lesson.meta.labs:
+                problems.append(Problem(lesson.path, 1, f"front matter does not list lab {lab_id!r} of day {day} under labs"))
     return problems
 
 
