@@ -325,6 +325,8 @@ def check_labs(catalog: Catalog) -> list[Problem]:
             functions = set()
         if functions and lab.cleanup not in functions:
             problems.append(Problem(path, 1, f"cleanup function {lab.cleanup!r} not found in {lab.module}"))
+        if functions and lab.graded and "grade" not in functions:
+            problems.append(Problem(path, 1, f"a graded lab needs a grade(ctx, step_id) function in {lab.module}"))
         seen: set[str] = set()
         for step in lab.steps:
             at = lines.get(step.id, 1)

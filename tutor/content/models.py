@@ -191,6 +191,9 @@ class Lab(Strict):
     intro: Text
     module: NonEmpty = "lab.py"
     cleanup: NonEmpty = "cleanup"
+    #: A graded lab (the capstone): verify calls the module's ``grade(ctx, step_id)``, which
+    #: returns the whole report (its steps are the rubric's areas) instead of running checks.
+    graded: bool = False
     steps: Annotated[list[LabStep], Field(min_length=1)]
 
     _day = field_validator("day", mode="before")(_day_str)
