@@ -125,6 +125,13 @@ def build_parser() -> Parser:
 
     sub.add_parser("progress", parents=[common], help="totals, accuracy, readiness, due cards, exams, labs")
 
+    whatif = sub.add_parser("whatif", help="what-if calculators (availability of a design)")
+    wsub = whatif.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    wa = wsub.add_parser("availability", parents=[common],
+                         help="composite availability of components in series and parallel")
+    wa.add_argument("expr", metavar="EXPR",
+                    help="e.g. 'series(cloudfront, alb, parallel(ec2, ec2), rds-multi-az)' or 'series(99.99, parallel(99.5, 99.5))'")
+
     lesson = sub.add_parser("lesson", help="read the lessons without the app")
     lessub = lesson.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
     lessub.add_parser("list", parents=[common], help="the lessons and their sections")
@@ -157,7 +164,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output], int] | None:
-    from tutor.commands import content, lab_steps, labs, lessons, quiz, sandbox
+    from tutor.commands import content, lab_steps, labs, lessons, quiz, sandbox, whatif
 
     table = {
         ("content", "check"): content.check, ("content", "stats"): content.stats,
@@ -165,7 +172,7 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
         ("lab", "verify"): labs.verify, ("lab", "cleanup"): labs.cleanup,
         ("lab", "watch"): lab_steps.watch, ("lab", "reset"): lab_steps.reset, ("lab", "skip"): lab_steps.skip,
         ("lab", "hint"): lab_steps.hint, ("lab", "files"): lab_steps.files,
-        ("content", "reports"): content.reports,
+        ("content", "reports"): content.reports, ("whatif", "availability"): whatif.availability,
         ("progress", None): quiz.progress, ("export", None): quiz.export,
         ("lesson", "list"): lessons.list_lessons, ("lesson", "show"): lessons.show,
     }
