@@ -66,14 +66,15 @@ class LabScreen(Screen):
                     yield Button(id="solve", variant="warning")
                     yield Button(id="hint")
                     yield Button(id="read")
-                yield Static(id="status", classes="muted")
-                yield Static(id="watch", classes="muted")
+                # Messages and hints quote commands with [brackets]: shown as text, never as markup.
+                yield Static(id="status", classes="muted", markup=False)
+                yield Static(id="watch", classes="muted", markup=False)
                 yield Vertical(id="results")
-                yield Static(id="hints")
+                yield Static(id="hints", markup=False)
                 yield Markdown(id="instructions")
                 yield Label(id="commands-label", classes="muted")
                 yield TextArea(id="commands", read_only=True, soft_wrap=True, show_line_numbers=False)
-                yield Static(id="env", classes="muted")
+                yield Static(id="env", classes="muted", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,12 +156,12 @@ class LabScreen(Screen):
         entry = next((s for s in self.progress.get("step_status", []) if s["id"] == step_id), None)
         state = tr(f"state.{entry['state']}", lang) if entry else ""
         if result is None:
-            box.mount(Static(state or tr("not_checked", lang), classes="muted"))
+            box.mount(Static(state or tr("not_checked", lang), classes="muted", markup=False))
             return
         for check_id, check in result["checks"].items():
             mark, cls = ("–", "muted") if check.get("skipped") else (("✓", "pass") if check["passed"] else ("✗", "fail"))
-            box.mount(Static(f"{mark} {check_id}: {check['message']}", classes=f"result {cls}"))
-        box.mount(Static(f"{state} · {result.get('checked_at', '')[:19].replace('T', ' ')}", classes="muted"))
+            box.mount(Static(f"{mark} {check_id}: {check['message']}", classes=f"result {cls}", markup=False))
+        box.mount(Static(f"{state} · {result.get('checked_at', '')[:19].replace('T', ' ')}", classes="muted", markup=False))
 
     def on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
         if event.list_view.index is not None and event.list_view.index != self.step_index:
