@@ -21,6 +21,12 @@ from tutor.tui.i18n import tr
 MAX_REASON = 300
 
 
+def _snippet(stem: str, width: int = 26) -> str:
+    """The stem's start, one line; Korean characters take two cells, so a short cut fits both."""
+    flat = " ".join(stem.split())
+    return flat if len(flat) <= width else flat[:width].rstrip() + "…"
+
+
 class ReportScreen(ModalScreen[tuple[str, str] | None]):
     """Returns (question id, reason), or None when the student cancels."""
 
@@ -43,7 +49,7 @@ class ReportScreen(ModalScreen[tuple[str, str] | None]):
                 yield Label(tr("report.title", lang, id=self.questions[0].id), id="report-title")
             else:
                 yield Label(tr("report.which", lang), id="report-title")
-                yield Select([(f"{n}. {q.id} · {q.stem.get(lang)[:48]}", q.id) for n, q in enumerate(self.questions, 1)],
+                yield Select([(f"{n}. {q.id} · {_snippet(q.stem.get(lang))}", q.id) for n, q in enumerate(self.questions, 1)],
                              value=self.questions[0].id, allow_blank=False, id="report-question")
             yield Label(tr("report.prompt", lang), classes="muted")
             yield Input(placeholder=tr("report.placeholder", lang), max_length=MAX_REASON, id="report-reason")
