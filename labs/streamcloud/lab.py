@@ -1,0 +1,90 @@
+"""StreamCloud capstone (day 5, graded): the week's pieces, graded on the course rubric.
+
+Verify calls ``grade(ctx, step_id)``: it runs the week's own lab checks (tutor.capstone.evidence),
+scores them on the rubric (tutor.capstone.rubric), and adds the monthly cost estimate
+(tutor.capstone.cost). The steps are the rubric's four areas; a step's solution runs the other
+labs' solutions for the pieces its area reads; cleanup is the union of their cleanups.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tutor.capstone import cost as cost_estimate
+from tutor.capstone import evidence, rubric
+from tutor.labs.kit import Context, Result
+
+LAB_ID = "streamcloud"
+LABS_DIR = Path(__file__).resolve().parent.parent
+
+
+def _week(ctx: Context):
+    return evidence.week_labs(LABS_DIR, exclude=LAB_ID)
+
+
+def _titles() -> dict[str, tuple[str, str]]:
+    """Each criterion's title: its check's describe in lab.yaml, without the points suffix."""
+    from tutor.content.loader import load_catalog  # noqa: PLC0415
+
+    lab = load_catalog([Path(__file__).resolve().parent]).labs[LAB_ID]
+    return {c.id: (c.describe.en.rsplit(": ", 1)[0], c.describe.ko.rsplit(": ", 1)[0])
+            for s in lab.steps for c in s.checks}
+
+
+def _lang(ctx: Context) -> str:
+    # The runner's context carries no language yet; TUTOR_LANG is the CLI's own default.
+    return getattr(ctx, "lang", None) or os.environ.get("TUTOR_LANG") or "en"
+
+
+def grade(ctx: Context, step_id: str | None = None) -> dict[str, Any]:
+    labs, dirs = _week(ctx)
+    ev = evidence.LabEvidence(ctx, labs, dirs)
+    report = rubric.grade(ev, _titles(), lang=_lang(ctx), step_id=step_id)
+    lifecycle = bool((o := ev.outcome("storage-tuning", "s3-lifecycle", "transitions")) and o.passed and not o.skipped)
+    estimate = cost_estimate.estimate(cost_estimate.inventory(evidence.shared_clients(ctx), lifecycle))
+    report["monthly_cost_usd"] = estimate["monthly_cost_usd"]
+    report["cost"] = estimate
+    return report
+
+
+def graded_by_rubric(ctx: Context) -> Result:
+    """Each check of this lab names a rubric criterion; grade() judges them all together."""
+    raise NotImplementedError("streamcloud is graded: verify calls grade(ctx, step_id)")
+
+
+# solutions: the pieces each area reads, built by their own labs' solutions --------------
+def _solve_area(ctx: Context, area: str) -> None:
+    labs, dirs = _week(ctx)
+    wanted: dict[str, set[str]] = {}
+    for c in rubric.load_rubric().criteria:
+        if c.area == area or (area == "availability" and c.id == "composite"):
+            for lab, step, _checks in c.evidence:
+                wanted.setdefault(lab, set()).add(step)
+    if area == "availability":
+        # the composite reads the data tiers too: the database and cache the scalability and
+        # performance areas may not have built yet
+        wanted.setdefault("database-performance", set()).add("cache")
+    evidence.solve_steps(ctx, labs, dirs, {k: v for k, v in wanted.items() if k in labs})
+
+
+def solve_scalability(ctx: Context) -> None:
+    _solve_area(ctx, "scalability")
+
+
+def solve_performance(ctx: Context) -> None:
+    _solve_area(ctx, "performance")
+
+
+def solve_availability(ctx: Context) -> None:
+    _solve_area(ctx, "availability")
+
+
+def solve_cost(ctx: Context) -> None:
+    _solve_area(ctx, "cost")
+
+
+def cleanup(ctx: Context) -> list[dict[str, Any]]:
+    labs, dirs = _week(ctx)
+    return evidence.cleanup_all(ctx, labs, dirs)

@@ -1,0 +1,182 @@
+"""Run the week's lab checks for the capstone, once each, with one set of clients.
+
+The capstone never re-implements a lab's requirement: it calls that lab's own check functions
+(so a point is only given for what a lab's step states) with a context carrying that lab's id,
+sharing the graded lab's boto3 clients (building a client costs more than most describes). A
+call the endpoint does not emulate makes that one check skipped, as in the runner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from tutor.capstone.rubric import Outcome
+from tutor.content.loader import load_catalog
+from tutor.content.models import Lab
+from tutor.errors import NotEmulated, TutorError
+from tutor.labs.kit import Context, Result, SolveConflict
+
+
+def week_labs(labs_dir: Path, exclude: str) -> tuple[dict[str, Lab], dict[str, Path]]:
+    """Every lab next to the capstone (the capstone itself left out)."""
+    catalog = load_catalog([labs_dir])
+    labs = {k: v for k, v in catalog.labs.items() if k != exclude}
+    return labs, {k: catalog.lab_dirs[k] for k in labs}
+
+
+class SharedClients:
+    """boto3 clients for one Region from ONE session, cached per service. The backend builds a
+    fresh session per client (about 0.35 s each on these machines, mostly re-reading botocore's
+    data files); the capstone needs a dozen services, so it shares one session. Same endpoint,
+    credentials rule and retry settings as tutor.labs.backend.Backend.client."""
+
+    def __init__(self, region: str, endpoint: str | None):
+        self.region, self.endpoint = region, endpoint
+        self._session: Any = None
+        self._clients: dict[str, Any] = {}
+
+    def __call__(self, service: str) -> Any:
+        if service not in self._clients:
+            import os  # noqa: PLC0415
+
+            import boto3  # noqa: PLC0415 - only when the capstone talks to AWS
+            from botocore.config import Config  # noqa: PLC0415
+
+            from tutor import sandbox  # noqa: PLC0415
+
+            if self._session is None:
+                self._session = boto3.session.Session()
+            kwargs: dict[str, Any] = {"region_name": self.region, "config": Config(
+                retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=120)}
+            if self.endpoint:
+                kwargs["endpoint_url"] = self.endpoint
+                if not (os.environ.get("AWS_ACCESS_KEY_ID") and os.environ.get("AWS_SECRET_ACCESS_KEY")):
+                    kwargs["aws_access_key_id"] = sandbox.CREDENTIALS["AWS_ACCESS_KEY_ID"]
+                    kwargs["aws_secret_access_key"] = sandbox.CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+            self._clients[service] = self._session.client(service, **kwargs)
+        return self._clients[service]
+
+
+_SHARED: dict[tuple[str, str | None], SharedClients] = {}
+
+
+def shared_clients(ctx: Context) -> SharedClients:
+    """One client factory per Region and endpoint for the whole process (the TUI grades again
+    and again; the clients stay valid)."""
+    key = (ctx.region, ctx.endpoint)
+    if key not in _SHARED:
+        _SHARED[key] = SharedClients(*key)
+    return _SHARED[key]
+
+
+def context_for(ctx: Context, lab: Lab) -> Context:
+    """A context for another lab's functions: its own id (owner tags, cleanup names) and the
+    capstone's shared clients."""
+    return Context(lab_id=lab.id, region=lab.region, endpoint=ctx.endpoint, make_client=shared_clients(ctx),
+                   notes=ctx.notes)
+
+
+def _backend_of(ctx: Context):
+    from tutor.labs.backend import Backend  # noqa: PLC0415 - only to word a failure
+
+    return Backend("endpoint" if ctx.endpoint else "real", ctx.endpoint)
+
+
+def call(ctx: Context, fn: Callable[[Context], Any], sub: Context) -> Any:
+    """``fn(sub)``; boto3 failures become the runner's typed errors (NotEmulated among them)."""
+    from tutor.labs.backend import translate  # noqa: PLC0415
+
+    try:
+        return fn(sub)
+    except (TutorError, SolveConflict):
+        raise
+    except Exception as exc:
+        failure = translate(exc, _backend_of(ctx))
+        if failure is None:
+            raise
+        raise failure from exc
+
+
+class LabEvidence:
+    """``outcome(lab, step, check)`` runs that check once; None when the lab or step is absent
+    (or the lab lives in another Region than the capstone, which one set of clients cannot see)."""
+
+    def __init__(self, ctx: Context, labs: dict[str, Lab], dirs: dict[str, Path]):
+        from tutor.labs.runner import load_module  # noqa: PLC0415
+
+        self.ctx, self.labs, self.dirs = ctx, labs, dirs
+        self._load = load_module
+        self._subs: dict[str, Context] = {}
+        self._cache: dict[tuple[str, str, str], Outcome | None] = {}
+
+    def _lab(self, lab_id: str) -> Lab | None:
+        lab = self.labs.get(lab_id)
+        return lab if lab is not None and lab.region == self.ctx.region else None
+
+    def step_checks(self, lab_id: str, step_id: str) -> list[str] | None:
+        lab = self._lab(lab_id)
+        step = lab.step(step_id) if lab else None
+        return None if step is None else [c.id for c in step.checks]
+
+    def outcome(self, lab_id: str, step_id: str, check_id: str) -> Outcome | None:
+        key = (lab_id, step_id, check_id)
+        if key not in self._cache:
+            self._cache[key] = self._run(*key)
+        return self._cache[key]
+
+    def _run(self, lab_id: str, step_id: str, check_id: str) -> Outcome | None:
+        lab = self._lab(lab_id)
+        step = lab.step(step_id) if lab else None
+        chk = next((c for c in step.checks if c.id == check_id), None) if step else None
+        if lab is None or step is None or chk is None:
+            return None
+        if (step.real_aws_only or chk.real_aws_only) and self.ctx.endpoint:
+            return Outcome(True, "verified on real AWS only", "실제 AWS에서만 검증됩니다", skipped=True)
+        module = self._load(lab, self.dirs[lab_id])
+        sub = self._subs.setdefault(lab_id, context_for(self.ctx, lab))
+        try:
+            result = call(self.ctx, getattr(module, chk.fn), sub)
+        except NotEmulated as exc:
+            return Outcome(True, f"not emulated by this endpoint ({exc.message})",
+                           f"이 엔드포인트가 에뮬레이션하지 않습니다({exc.message})", skipped=True)
+        if not isinstance(result, Result):
+            raise TypeError(f"{lab_id}: {chk.fn} returned {type(result).__name__}, not Result")
+        return Outcome(result.passed, result.en, result.ko, skipped=result.skipped)
+
+
+def solve_steps(ctx: Context, labs: dict[str, Lab], dirs: dict[str, Path],
+                wanted: dict[str, set[str]]) -> list[str]:
+    """Run the solutions the wanted steps need: for each lab (in day order), every step up to
+    the last wanted one (a later step builds on the earlier ones), skipping real-AWS-only steps
+    on an endpoint. Solutions never adopt: each runs under its own lab's id."""
+    from tutor.labs.runner import load_module  # noqa: PLC0415
+
+    done = []
+    for lab in sorted((labs[k] for k in wanted if k in labs), key=lambda l: (l.day, l.id)):
+        if lab.region != ctx.region:
+            continue
+        ids = [s.id for s in lab.steps]
+        last = max(ids.index(s) for s in wanted[lab.id] if s in ids)
+        module = load_module(lab, dirs[lab.id])
+        sub = context_for(ctx, lab)
+        for step in lab.steps[: last + 1]:
+            if step.real_aws_only and ctx.endpoint:
+                continue
+            call(ctx, getattr(module, step.solution), sub)
+            done.append(f"{lab.id}/{step.id}")
+    return done
+
+
+def cleanup_all(ctx: Context, labs: dict[str, Lab], dirs: dict[str, Path]) -> list[dict[str, Any]]:
+    """The union of the week's cleanups: each lab deletes what carries its own names."""
+    from tutor.labs.runner import load_module  # noqa: PLC0415
+
+    removed: list[dict[str, Any]] = []
+    # later days first: a later lab may use what an earlier one made (the ALB in front of the group)
+    for lab in sorted(labs.values(), key=lambda l: (l.day, l.id), reverse=True):
+        if lab.region != ctx.region:
+            continue
+        module = load_module(lab, dirs[lab.id])
+        removed.extend(call(ctx, getattr(module, lab.cleanup), context_for(ctx, lab)) or [])
+    return removed
