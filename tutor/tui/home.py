@@ -28,6 +28,7 @@ class HomeScreen(Screen):
         Binding("m", "mistakes", "Mistakes"),
         Binding("d", "due", "Due today", show=False),
         Binding("p", "progress", "Progress"),
+        Binding("g", "dashboard", "Dashboard", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -190,6 +191,12 @@ class HomeScreen(Screen):
         from tutor.tui.progress import ProgressScreen
 
         self.app.push_screen(ProgressScreen())
+
+    def action_dashboard(self) -> None:
+        """The CloudWatch dashboard the lab observability builds, drawn from the account."""
+        from tutor.tui.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
 
     def action_lab(self) -> None:
         from tutor.tui.lab import LabScreen

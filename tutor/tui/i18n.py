@@ -129,6 +129,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state.passed": ("passed", "통과"), "state.solved": ("solved by the tutor", "튜터가 풀이"),
     "state.skipped": ("skipped", "건너뜀"), "state.failed": ("failing", "실패"), "state.not_checked": ("not checked", "미검사"),
     "pick_lab": ("Which lab? (enter opens it, escape closes)", "어느 실습을 열까요? (enter로 열기, escape로 닫기)"),
+    # dashboard screen (lab observability): streamcloud-ops drawn from the account
+    "dash.title": ("Dashboard {name}", "대시보드 {name}"),
+    "dash.loading": ("Reading the dashboard {name} and its metrics ...", "대시보드 {name}과(와) 지표를 읽는 중 ..."),
+    "dash.source": ("{name} on {where} · datapoints of the last {hours} h · r reads them again",
+                    "{where}의 {name} · 최근 {hours}시간의 데이터 포인트 · r을 누르면 다시 읽습니다"),
+    "dash.all_empty": ("No metric has datapoints yet (a fresh sandbox has none): each widget says how to publish some.",
+                       "아직 데이터 포인트가 있는 지표가 없습니다(새 샌드박스에는 없습니다). 위젯마다 데이터를 게시하는 방법이 있습니다."),
+    "dash.missing": ("No dashboard named {name} in this account yet. Step 2 (dashboard) of the lab observability builds it (day 5, b on the home screen): `tutor lab files observability`, then `aws cloudwatch put-dashboard --dashboard-name {name} --dashboard-body file://dashboard.json`. Then press r.",
+                     "이 계정에 대시보드 {name}이(가) 아직 없습니다. 실습 observability의 2단계(dashboard)에서 만듭니다(5일차, 홈 화면에서 b): `tutor lab files observability`를 실행한 뒤 `aws cloudwatch put-dashboard --dashboard-name {name} --dashboard-body file://dashboard.json`을 실행하고 r을 누르십시오."),
+    "dash.unreadable": ("The dashboard {name} exists but its body cannot be read: {reason}.",
+                        "대시보드 {name}은(는) 있지만 본문을 읽을 수 없습니다: {reason}."),
+    "dash.no_widgets": ("The dashboard {name} has no metric widget: add the widgets of dashboard.json (lab observability, step 2).",
+                        "대시보드 {name}에 지표 위젯이 없습니다. dashboard.json의 위젯을 추가하십시오(실습 observability, 2단계)."),
+    "dash.values": ("last {last} · min {low} · max {high} · {n} datapoint(s), {stat} per {period} s",
+                    "최근 {last} · 최소 {low} · 최대 {high} · 데이터 포인트 {n}개, {period}초마다 {stat}"),
+    "dash.no_data": ("No data in the last {hours} h. On the sandbox, publish a datapoint (run it a few times with other values, then press r):\n{command}\nOn real AWS the AWS/ namespaces are reserved and cannot be written: the instances and the load balancer publish these metrics once the Day 1 web tier runs, and a load test against the ALB makes them move.",
+                     "최근 {hours}시간 동안 데이터가 없습니다. 샌드박스에서는 데이터 포인트를 게시하십시오(값을 바꿔 몇 번 실행한 뒤 r을 누르십시오):\n{command}\n실제 AWS에서는 AWS/ 네임스페이스가 예약되어 있어 직접 쓸 수 없습니다. 1일차 웹 계층이 실행되면 인스턴스와 로드 밸런서가 이 지표를 게시하고, ALB에 부하 테스트를 하면 값이 움직입니다."),
+    "dash.error": ("Cannot read the dashboard: {reason}. Press r to try again.", "대시보드를 읽을 수 없습니다: {reason}. r을 눌러 다시 시도하십시오."),
 }
 
 DAY_TOPICS = {
@@ -163,6 +181,7 @@ KEY_LABELS: dict[str, str] = {
     "overview": "전체 보기", "help": "도움말", "dismiss_none": "닫기", "links": "링크",
     "hint": "힌트", "skip": "건너뛰기", "reset_step": "단계 초기화", "reset_lab": "실습 초기화",
     "toggle_watch": "지켜보기",
+    "dashboard": "대시보드", "refresh": "새로 고침",
 }
 
 
