@@ -335,9 +335,10 @@ def _notification_problems(n: dict) -> tuple[list[str], list[str]]:
     if (n.get("ThresholdType") or "PERCENTAGE") != "PERCENTAGE":
         en.append(f"threshold type {n.get('ThresholdType')}: an amount in dollars, not a percentage of the budget (PERCENTAGE)")
         ko.append(f"임계값 유형 {n.get('ThresholdType')}: 예산의 비율이 아니라 달러 금액입니다(PERCENTAGE)")
-    if float(n.get("Threshold", 0)) != ALERT_PERCENT:
-        en.append(f"threshold {n.get('Threshold'):g} % (80)")
-        ko.append(f"임계값 {n.get('Threshold'):g}%(80)")
+    threshold = float(n.get("Threshold") or 0)
+    if threshold != ALERT_PERCENT:
+        en.append(f"threshold {threshold:g} % (80)")
+        ko.append(f"임계값 {threshold:g}%(80)")
     return en, ko
 
 
