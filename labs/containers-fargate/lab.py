@@ -14,7 +14,21 @@ import re
 from pathlib import Path
 
 from tutor.labs.kit import (
-    OWNER_TAG, Cleanup, Context, Problems, Result, SolveConflict, absent, already_mine, fail, missing, ok)
+    OWNER_TAG,
+    Cleanup,
+    Context,
+    Problems,
+    Result,
+    absent,
+    already_mine,
+    cleanup_steps,
+    default_network,
+    fail,
+    missing,
+    ok,
+    subnet_zones,
+    with_tags,
+)
 
 CLUSTER_NAME = "streamcloud-cluster"
 FAMILY = "streamcloud-web"
@@ -37,11 +51,6 @@ FARGATE_SIZES: dict[int, range | tuple[int, ...]] = {
 
 
 # lookups ------------------------------------------------------------------------------
-def _tags(resource: dict) -> dict:
-    """ECS's lowercase key/value tags, in the Key/Value form the kit reads."""
-    return {"Tags": [{"Key": t.get("key"), "Value": t.get("value")} for t in resource.get("tags") or []]}
-
-
 def _cluster(ctx: Context) -> dict | None:
     found = ctx.client("ecs").describe_clusters(clusters=[CLUSTER_NAME], include=["TAGS"]).get("clusters", [])
     return next((c for c in found if c.get("status") == "ACTIVE"), None)  # a deleted one stays INACTIVE
@@ -97,7 +106,7 @@ def check_cluster(ctx: Context) -> Result:
 
 def _own_cluster(ctx: Context) -> None:
     cluster = _cluster(ctx)
-    if already_mine(ctx, _tags(cluster) if cluster else None, "an ECS cluster", "ECS 클러스터", CLUSTER_NAME):
+    if already_mine(ctx, with_tags(cluster, cluster.get("tags")) if cluster else None, "an ECS cluster", "ECS 클러스터", CLUSTER_NAME):
         return
     ctx.client("ecs").create_cluster(clusterName=CLUSTER_NAME, tags=[
         {"key": "Name", "value": CLUSTER_NAME}, {"key": OWNER_TAG, "value": ctx.lab_id}])
@@ -205,7 +214,7 @@ def check_task_size(ctx: Context) -> Result:
 def _own_task_definition(ctx: Context) -> str:
     """The tutor's revision in the family (registered if the family has no ACTIVE one); its ARN."""
     td = _task_definition(ctx)
-    if already_mine(ctx, _tags(td) if td else None, "a task definition family", "작업 정의 패밀리", FAMILY):
+    if already_mine(ctx, with_tags(td, td.get("tags")) if td else None, "a task definition family", "작업 정의 패밀리", FAMILY):
         return td["taskDefinitionArn"]
     spec = json.loads((FILES / "task-definition.json").read_text())
     return ctx.client("ecs").register_task_definition(**spec, tags=[
@@ -282,10 +291,7 @@ def check_service_zones(ctx: Context) -> Result:
     if service is None:
         return NO_SERVICE
     subnet_ids = ((service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}).get("subnets") or []
-    # A filter, not SubnetIds=: a deleted subnet is then missing from the answer, not an error.
-    found = ctx.client("ec2").describe_subnets(Filters=[{"Name": "subnet-id", "Values": subnet_ids}])["Subnets"] if subnet_ids else []
-    zones = sorted({s["AvailabilityZone"] for s in found})
-    gone = sorted(set(subnet_ids) - {s["SubnetId"] for s in found})
+    zones, gone = subnet_zones(ctx, subnet_ids)
     how = "--network-configuration 'awsvpcConfiguration={subnets=[subnet-a,subnet-b],securityGroups=[sg-id],assignPublicIp=ENABLED}'"
     problems = Problems()
     if gone:
@@ -298,29 +304,13 @@ def check_service_zones(ctx: Context) -> Result:
                            f"서비스의 서브넷이 가용 영역 {len(zones)}개에 걸쳐 있습니다: {', '.join(zones)}.", prefix=SERVICE_NAME)
 
 
-def _default_network(ctx: Context) -> tuple[list[str], str]:
-    """Two default subnets in two AZs and the default security group of the default VPC."""
-    ec2 = ctx.client("ec2")
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
-    if not vpcs:
-        raise SolveConflict("this account has no default VPC in us-east-1 for the tutor's service: create one with aws ec2 create-default-vpc",
-                            "이 계정의 us-east-1에는 튜터의 서비스가 사용할 기본 VPC가 없습니다: aws ec2 create-default-vpc로 만드십시오")
-    vpc_id = vpcs[0]["VpcId"]
-    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
-                                            {"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
-    by_zone = {s["AvailabilityZone"]: s["SubnetId"] for s in sorted(subnets, key=lambda s: s["AvailabilityZone"])}
-    group = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
-                                                  {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
-    return list(by_zone.values())[:2], group["GroupId"]
-
-
 def _own_service(ctx: Context) -> None:
     _own_cluster(ctx)
     service = _service(ctx)
-    if already_mine(ctx, _tags(service) if service else None, "an ECS service", "ECS 서비스", SERVICE_NAME):
+    if already_mine(ctx, with_tags(service, service.get("tags")) if service else None, "an ECS service", "ECS 서비스", SERVICE_NAME):
         return
     task_definition = _own_task_definition(ctx)
-    subnets, group = _default_network(ctx)
+    subnets, group = default_network(ctx)
     ctx.client("ecs").create_service(
         cluster=CLUSTER_NAME, serviceName=SERVICE_NAME, taskDefinition=task_definition,
         desiredCount=MIN_DESIRED, launchType="FARGATE",
@@ -346,7 +336,4 @@ def cleanup_service(ctx: Context) -> list[dict]:
 # cleanup --------------------------------------------------------------------------------
 def cleanup(ctx: Context) -> list[dict]:
     """Delete everything that carries the lab's names, whoever made it; nothing else."""
-    done = Cleanup()
-    for step_cleanup in (cleanup_service, cleanup_cluster, cleanup_task_definition):
-        done.extend(step_cleanup(ctx))
-    return done.done
+    return cleanup_steps(ctx, cleanup_service, cleanup_cluster, cleanup_task_definition)

@@ -10,10 +10,21 @@ tutor's, and never adopt the student's.
 
 from __future__ import annotations
 
-import functools
-from typing import Callable
-
-from tutor.labs.kit import Cleanup, Context, Result, SolveConflict, absent, already_mine, fail, missing, ok, skip
+from tutor.labs.kit import (
+    Cleanup,
+    Context,
+    Result,
+    SolveConflict,
+    absent,
+    already_mine,
+    cleanup_steps,
+    fail,
+    judged,
+    missing,
+    ok,
+    skip,
+    with_tags,
+)
 
 DB = "streamcloud-db"
 REPLICA = "streamcloud-db-replica-1"
@@ -39,10 +50,6 @@ RECREATE = (" The setting is fixed at creation: delete the instance (aws rds del
 
 
 # lookups ------------------------------------------------------------------------------
-def _with_tags(resource: dict | None, tags: list[dict]) -> dict | None:
-    return None if resource is None else {**resource, "Tags": tags}
-
-
 def _db(ctx: Context, ident: str) -> dict | None:
     """A DB instance by identifier, or None when it does not exist or is being deleted."""
     found = absent(lambda: ctx.client("rds").describe_db_instances(DBInstanceIdentifier=ident)["DBInstances"],
@@ -77,18 +84,6 @@ NO_TABLE = missing("DynamoDB table", "DynamoDB 테이블", TABLE,
 NO_CACHE = missing("ElastiCache replication group", "ElastiCache 복제 그룹", CACHE,
                    "aws elasticache create-replication-group --replication-group-id streamcloud-cache --engine valkey "
                    "--num-node-groups 1 --replicas-per-node-group 1 --automatic-failover-enabled --multi-az-enabled")
-
-
-def judged(find: Callable[[Context], dict | Result]):
-    """A check written as judge(ctx, resource): `find` gives the resource, or the failure when
-    there is none to judge, which every check of the step then reports the same way."""
-    def wrap(judge: Callable[[Context, dict], Result]) -> Callable[[Context], Result]:
-        @functools.wraps(judge)
-        def check(ctx: Context) -> Result:
-            found = find(ctx)
-            return found if isinstance(found, Result) else judge(ctx, found)
-        return check
-    return wrap
 
 
 def _find_db(ctx: Context) -> dict | Result:
@@ -170,7 +165,7 @@ def check_db_performance_insights(ctx: Context, db: dict) -> Result:
 
 def _own_db(ctx: Context) -> None:
     db = _db(ctx, DB)
-    if already_mine(ctx, _with_tags(db, (db or {}).get("TagList") or []), "a DB instance", "DB 인스턴스", DB):
+    if already_mine(ctx, with_tags(db, (db or {}).get("TagList") or []), "a DB instance", "DB 인스턴스", DB):
         return
     ctx.client("rds").create_db_instance(
         DBInstanceIdentifier=DB, Engine="mysql", DBInstanceClass=DB_CLASS, AllocatedStorage=20,
@@ -218,7 +213,7 @@ def check_replica_source(ctx: Context, replica: dict) -> Result:
 def solve_read_replica(ctx: Context) -> None:
     _own_db(ctx)
     replica = _db(ctx, REPLICA)
-    if already_mine(ctx, _with_tags(replica, (replica or {}).get("TagList") or []), "a DB instance", "DB 인스턴스", REPLICA):
+    if already_mine(ctx, with_tags(replica, (replica or {}).get("TagList") or []), "a DB instance", "DB 인스턴스", REPLICA):
         return
     rds = ctx.client("rds")
     rds.get_waiter("db_instance_available").wait(DBInstanceIdentifier=DB)  # at once on the sandbox
@@ -309,7 +304,7 @@ def _table_tags(ctx: Context, table: dict | None) -> list[dict]:
 
 def solve_dynamodb(ctx: Context) -> None:
     table = _table(ctx)
-    if already_mine(ctx, _with_tags(table, _table_tags(ctx, table)), "a DynamoDB table", "DynamoDB 테이블", TABLE):
+    if already_mine(ctx, with_tags(table, _table_tags(ctx, table)), "a DynamoDB table", "DynamoDB 테이블", TABLE):
         return
     ctx.client("dynamodb").create_table(
         TableName=TABLE, BillingMode="PAY_PER_REQUEST",
@@ -403,7 +398,7 @@ def solve_cache(ctx: Context) -> None:
         ctx.client("elasticache").get_waiter("replication_group_deleted").wait(ReplicationGroupId=CACHE)
         group = None
     tags = ctx.client("elasticache").list_tags_for_resource(ResourceName=group["ARN"]).get("TagList") if group else []
-    if already_mine(ctx, _with_tags(group, tags or []), "a replication group", "복제 그룹", CACHE):
+    if already_mine(ctx, with_tags(group, tags or []), "a replication group", "복제 그룹", CACHE):
         return
     ctx.client("elasticache").create_replication_group(
         ReplicationGroupId=CACHE, ReplicationGroupDescription="StreamCloud sessions and catalog cache",
@@ -468,7 +463,4 @@ def cleanup_cache(ctx: Context) -> list[dict]:
 
 def cleanup(ctx: Context) -> list[dict]:
     """The whole lab, dependents first: the replica before its source."""
-    done = Cleanup()
-    for step_cleanup in (cleanup_cache, cleanup_dynamodb, cleanup_read_replica, cleanup_rds):
-        done.extend(step_cleanup(ctx))
-    return done.done
+    return cleanup_steps(ctx, cleanup_cache, cleanup_dynamodb, cleanup_read_replica, cleanup_rds)

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import base64
 
-from tutor.labs.kit import OWNER_TAG, Context, Result, already_mine, error_code, fail, named, ok, owned
+from tutor.labs.kit import (
+    OWNER_TAG,
+    Context,
+    Result,
+    already_mine,
+    error_code,
+    fail,
+    named,
+    ok,
+    owned,
+    subnet_zones,
+)
 
 VPC_NAME = "streamcloud-vpc"
 SUBNET_PATTERN = "streamcloud-public-*"
@@ -284,10 +295,7 @@ def _group_zones(ctx: Context, group: dict) -> tuple[list[str], list[str]]:
     subnet_ids = [s.strip() for s in (group.get("VPCZoneIdentifier") or "").split(",") if s.strip()]
     if not subnet_ids:
         return sorted(set(group.get("AvailabilityZones") or [])), []
-    # A filter, not SubnetIds=: a deleted subnet is then missing from the answer, not an error.
-    found = ctx.client("ec2").describe_subnets(Filters=[{"Name": "subnet-id", "Values": subnet_ids}])["Subnets"]
-    gone = sorted(set(subnet_ids) - {s["SubnetId"] for s in found})
-    return sorted({s["AvailabilityZone"] for s in found}), gone
+    return subnet_zones(ctx, subnet_ids)
 
 
 def check_group_zones(ctx: Context) -> Result:

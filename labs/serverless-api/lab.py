@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 
 from tutor.labs.kit import (
-    OWNER_TAG, Cleanup, Context, Problems, Result, absent, already_mine, fail, missing, ok)
+    OWNER_TAG,
+    Cleanup,
+    Context,
+    Problems,
+    Result,
+    absent,
+    already_mine,
+    arn_like,
+    cleanup_steps,
+    fail,
+    missing,
+    ok,
+    tags_as_list,
+)
 
 TABLE_NAME = "streamcloud-catalog"
 FUNCTION_NAME = "streamcloud-catalog-api"
@@ -61,17 +73,6 @@ def _apis(ctx: Context) -> list[dict]:
 
 def _http_apis(ctx: Context) -> list[dict]:
     return [a for a in _apis(ctx) if a.get("ProtocolType") == "HTTP"]
-
-
-def _as_tag_list(tags: dict | None) -> list[dict]:
-    """Services that return tags as a map, in the Key/Value form the kit reads."""
-    return [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
-
-
-def _arn_like(pattern: str, value: str) -> bool:
-    """IAM's ArnLike: `*` matches any run of characters, `?` one character."""
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value) is not None
 
 
 NO_TABLE = missing("DynamoDB table", "DynamoDB 테이블", TABLE_NAME, "aws dynamodb create-table")
@@ -215,7 +216,7 @@ def _own_role(ctx: Context) -> str:
 def _own_function(ctx: Context) -> str:
     """The tutor's function (created if missing); its ARN."""
     found = _function(ctx)
-    if already_mine(ctx, {"Tags": _as_tag_list((found or {}).get("Tags"))} if found else None,
+    if already_mine(ctx, {"Tags": tags_as_list((found or {}).get("Tags"))} if found else None,
                     "a Lambda function", "Lambda 함수", FUNCTION_NAME):
         return found["Configuration"]["FunctionArn"]
     role_arn = _own_role(ctx)
@@ -369,7 +370,7 @@ def _covers(source_arn: str, function_arn: str, api_id: str) -> bool:
     resource = source_arn.split(":", 5)[5] if source_arn.count(":") >= 5 else ""
     stage = resource.split("/")[1] if resource.count("/") >= 1 else "$default"
     base = f"arn:aws:execute-api:{region}:{account}:{api_id}/{stage}/GET/titles/"
-    return any(_arn_like(source_arn, base + path) for path in ("{id}", "tt0111161"))
+    return any(arn_like(source_arn, base + path) for path in ("{id}", "tt0111161"))
 
 
 def check_permission(ctx: Context) -> Result:
@@ -442,7 +443,4 @@ def cleanup_api(ctx: Context) -> list[dict]:
 # cleanup --------------------------------------------------------------------------------
 def cleanup(ctx: Context) -> list[dict]:
     """Delete everything that carries the lab's names, whoever made it; nothing else."""
-    done = Cleanup()
-    for step_cleanup in (cleanup_api, cleanup_function, cleanup_table):
-        done.extend(step_cleanup(ctx))
-    return done.done
+    return cleanup_steps(ctx, cleanup_api, cleanup_function, cleanup_table)

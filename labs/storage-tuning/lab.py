@@ -14,12 +14,27 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import time
 from pathlib import Path
 from typing import Any, Callable
 
-from tutor.labs.kit import (OWNER_TAG, Cleanup, Context, Result, SolveConflict, absent, already_mine, fail,
-                            missing, named, ok, owned, tag)
+from tutor.labs.kit import (
+    OWNER_TAG,
+    Cleanup,
+    Context,
+    Result,
+    absent,
+    already_mine,
+    cleanup_steps,
+    default_network,
+    empty_bucket,
+    fail,
+    missing,
+    named,
+    ok,
+    owned,
+    tag,
+    wait_on_aws,
+)
 
 VOLUME_NAME = "streamcloud-db-data"
 BUCKET_PREFIX = "streamcloud-media-"
@@ -202,31 +217,12 @@ def _own_bucket(ctx: Context) -> str:
     return name
 
 
-def _delete_versions(ctx: Context, bucket: str, prefix: str = "") -> int:
-    """Delete every object version and delete marker under ``prefix`` and abort its unfinished
-    multipart uploads (a versioned bucket keeps old versions, and deletes only add markers)."""
-    s3, count = ctx.client("s3"), 0
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-        keys = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])]
-        if keys:
-            answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
-            if answer.get("Errors"):
-                first = answer["Errors"][0]
-                raise RuntimeError(f"{bucket}: {first.get('Key')}: {first.get('Code')} {first.get('Message')}")
-            count += len(keys)
-    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=prefix):
-        for upload in page.get("Uploads") or []:
-            s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
-    return count
-
-
 def cleanup_s3_lifecycle(ctx: Context) -> list[dict]:
     """The step creates the bucket, so its cleanup deletes the bucket, with every version in it."""
     s3, done = ctx.client("s3"), Cleanup()
     for name in _buckets(ctx):
         try:
-            _delete_versions(ctx, name)
+            empty_bucket(ctx, name)
         except RuntimeError as exc:  # an object the account cannot delete (Object Lock...)
             done.kept("bucket", name, str(exc))
             continue
@@ -432,7 +428,7 @@ def cleanup_multipart(ctx: Context) -> list[dict]:
     s3, done = ctx.client("s3"), Cleanup()
     for name in _buckets(ctx):
         try:
-            if _delete_versions(ctx, name, MASTERS):
+            if empty_bucket(ctx, name, MASTERS):
                 done.deleted("objects", f"{name}/{MASTERS}")
         except RuntimeError as exc:
             done.kept("objects", f"{name}/{MASTERS}", str(exc))
@@ -517,24 +513,6 @@ def check_mount_targets(ctx: Context) -> Result:
     return _judge_efs(ctx, "mount-targets")
 
 
-def _wait(ctx: Context, done: Callable[[], bool], seconds: float = 180) -> None:
-    """Real AWS creates and deletes EFS resources in the background; an endpoint at once."""
-    deadline = time.monotonic() + (0 if ctx.on_endpoint else seconds)
-    while not done() and time.monotonic() < deadline:
-        time.sleep(3)
-
-
-def _default_subnets(ctx: Context) -> list[str]:
-    """One default subnet in each of two AZs (the default VPC's, as the lab's commands use)."""
-    found = ctx.client("ec2").describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
-    by_zone = {s["AvailabilityZone"]: s["SubnetId"] for s in sorted(found, key=lambda s: s["SubnetId"])}
-    if len(by_zone) < 2:
-        raise SolveConflict(
-            "the solution mounts EFS in the default VPC's subnets, and this account has none in two AZs: create the mount targets yourself",
-            "솔루션은 기본 VPC의 서브넷에 EFS를 탑재하는데, 이 계정에는 두 가용 영역의 기본 서브넷이 없습니다: 탑재 대상을 직접 만드십시오")
-    return [by_zone[z] for z in sorted(by_zone)[:2]]
-
-
 def solve_efs(ctx: Context) -> None:
     efs = ctx.client("efs")
     mine = efs.describe_file_systems(CreationToken=FS_TOKEN).get("FileSystems") or []
@@ -542,9 +520,9 @@ def solve_efs(ctx: Context) -> None:
         mine = [efs.create_file_system(CreationToken=FS_TOKEN, PerformanceMode="generalPurpose",
                                        ThroughputMode="elastic", Encrypted=True, Tags=ctx.owner_tags(FS_NAME))]
     fid = mine[0]["FileSystemId"]
-    _wait(ctx, lambda: efs.describe_file_systems(FileSystemId=fid)["FileSystems"][0]["LifeCycleState"] == "available")
+    wait_on_aws(ctx, lambda: efs.describe_file_systems(FileSystemId=fid)["FileSystems"][0]["LifeCycleState"] == "available")
     have = set(_mount_zones(ctx, _mount_targets(ctx, fid)))
-    subnets = ctx.client("ec2").describe_subnets(SubnetIds=_default_subnets(ctx))["Subnets"]
+    subnets = ctx.client("ec2").describe_subnets(SubnetIds=default_network(ctx)[0])["Subnets"]
     for subnet in subnets:
         if subnet["AvailabilityZone"] not in have:
             efs.create_mount_target(FileSystemId=fid, SubnetId=subnet["SubnetId"])
@@ -559,7 +537,7 @@ def cleanup_efs(ctx: Context) -> list[dict]:
             done.attempt("efs-mount-target", mid, lambda mid=mid: efs.delete_mount_target(MountTargetId=mid),
                          "MountTargetNotFound")
         # A file system with mount targets left cannot be deleted; real AWS removes them in the background.
-        _wait(ctx, lambda fid=fid: not _mount_targets(ctx, fid, LIVE_MOUNT + ("deleting",)))
+        wait_on_aws(ctx, lambda fid=fid: not _mount_targets(ctx, fid, LIVE_MOUNT + ("deleting",)))
         done.attempt("efs-file-system", fid, lambda fid=fid: efs.delete_file_system(FileSystemId=fid),
                      "FileSystemNotFound")
     return done.done
@@ -568,8 +546,5 @@ def cleanup_efs(ctx: Context) -> list[dict]:
 # the whole lab ---------------------------------------------------------------------------
 def cleanup(ctx: Context) -> list[dict]:
     """Delete everything that carries the lab's names, whoever made it; nothing else."""
-    done = Cleanup()
-    done.extend(cleanup_efs(ctx))
-    done.extend(cleanup_ebs(ctx))
-    done.extend(cleanup_s3_lifecycle(ctx))  # the buckets with every version, masters/ included
-    return done.done
+    # The buckets go last, with every version (masters/ included).
+    return cleanup_steps(ctx, cleanup_efs, cleanup_ebs, cleanup_s3_lifecycle)

@@ -8,6 +8,9 @@ by the runner. Never mix the two.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -183,3 +186,100 @@ class Cleanup:
 
     def extend(self, other: list[dict[str, Any]] | None) -> None:
         self.done.extend(other or [])
+
+    def run(self, ctx: Context, *step_cleanups: Callable[[Context], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        """A whole lab's cleanup: its steps' cleanups in dependency order (dependents first)."""
+        for step_cleanup in step_cleanups:
+            self.extend(step_cleanup(ctx))
+        return self.done
+
+
+def cleanup_steps(ctx: Context, *step_cleanups: Callable[[Context], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return Cleanup().run(ctx, *step_cleanups)
+
+
+# shared lookups -------------------------------------------------------------------------
+def tags_as_list(tags: Any) -> list[dict[str, str]]:
+    """Tags in the Key/Value list form the kit reads, from a map (Lambda, API Gateway, EFS's
+    describe) or lowercase key/value pairs (ECS)."""
+    if isinstance(tags, dict):
+        return [{"Key": k, "Value": v} for k, v in tags.items()]
+    return [{"Key": t.get("Key", t.get("key")), "Value": t.get("Value", t.get("value"))} for t in tags or []]
+
+
+def with_tags(resource: dict[str, Any] | None, tags: Any) -> dict[str, Any] | None:
+    """``resource`` with its tags (fetched separately by many services) under ``Tags``."""
+    return None if resource is None else {**resource, "Tags": tags_as_list(tags)}
+
+
+def arn_like(pattern: str, value: str) -> bool:
+    """IAM's ArnLike: ``*`` matches any run of characters, ``?`` one character."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value) is not None
+
+
+def subnet_zones(ctx: Context, subnet_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The AZs of the given subnets, and the ids among them that no longer exist."""
+    if not subnet_ids:
+        return [], []
+    # A filter, not SubnetIds=: a deleted subnet is then missing from the answer, not an error.
+    found = ctx.client("ec2").describe_subnets(Filters=[{"Name": "subnet-id", "Values": subnet_ids}])["Subnets"]
+    gone = sorted(set(subnet_ids) - {s["SubnetId"] for s in found})
+    return sorted({s["AvailabilityZone"] for s in found}), gone
+
+
+def default_network(ctx: Context, zones: int = 2) -> tuple[list[str], str]:
+    """For a solution: one default subnet in each of ``zones`` AZs and the default security
+    group, both of the default VPC (what an account that holds nothing else still has)."""
+    ec2 = ctx.client("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]},
+                                            {"Name": "default-for-az", "Values": ["true"]}])["Subnets"] if vpcs else []
+    by_zone = {s["AvailabilityZone"]: s["SubnetId"] for s in sorted(subnets, key=lambda s: s["SubnetId"])}
+    if len(by_zone) < zones:
+        raise SolveConflict(
+            f"the tutor's solution uses the default VPC's subnets in {zones} AZs and this account has "
+            f"{len(by_zone)} in {ctx.region}: create the default VPC (aws ec2 create-default-vpc) or build this step yourself",
+            f"튜터의 풀이는 기본 VPC의 서브넷을 가용 영역 {zones}개에서 사용하는데 이 계정의 {ctx.region}에는 "
+            f"{len(by_zone)}개뿐입니다: 기본 VPC를 만들거나(aws ec2 create-default-vpc) 이 단계를 직접 구성하십시오")
+    group = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]},
+                                                  {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    return [by_zone[z] for z in sorted(by_zone)[:zones]], group["GroupId"]
+
+
+def judged(find: Callable[[Context], Any]) -> Callable[[Callable[[Context, Any], Result]], Callable[[Context], Result]]:
+    """A check written as ``judge(ctx, resource)``: ``find`` gives the resource, or the failure
+    when there is none to judge, which every check of the step then reports the same way."""
+    def wrap(judge: Callable[[Context, Any], Result]) -> Callable[[Context], Result]:
+        @functools.wraps(judge)
+        def check(ctx: Context) -> Result:
+            found = find(ctx)
+            return found if isinstance(found, Result) else judge(ctx, found)
+        return check
+    return wrap
+
+
+def wait_on_aws(ctx: Context, done: Callable[[], bool], seconds: float = 180) -> None:
+    """Real AWS creates and deletes some resources in the background; an endpoint at once."""
+    deadline = time.monotonic() + (0 if ctx.on_endpoint else seconds)
+    while not done() and time.monotonic() < deadline:
+        time.sleep(3)
+
+
+def empty_bucket(ctx: Context, bucket: str, prefix: str = "") -> int:
+    """Delete every object version and delete marker under ``prefix`` and abort unfinished
+    multipart uploads (a versioned bucket keeps old versions; deletes only add markers)."""
+    s3, count = ctx.client("s3"), 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        keys = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])]
+        if keys:
+            answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+            if answer.get("Errors"):
+                first = answer["Errors"][0]
+                raise RuntimeError(f"{bucket}: {first.get('Key')}: {first.get('Code')} {first.get('Message')}")
+            count += len(keys)
+    for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=prefix):
+        for upload in page.get("Uploads") or []:
+            s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+    return count
