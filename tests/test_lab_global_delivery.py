@@ -390,3 +390,28 @@ def test_accelerator_checks_judge_what_real_aws_returns(lab_runner, endpoint, kn
                   make_client=lambda s: fake if s == "globalaccelerator" else client(endpoint, s))
     for name in ("check_accelerator", "check_accelerator_listener", "check_accelerator_endpoints"):
         assert getattr(module, name)(ctx).passed is (name not in failing), name
+
+
+def test_the_two_distribution_files_differ_only_in_the_default_behaviors_target():
+    sandbox_form = json.loads((FILES / "distribution-sandbox.json").read_text())
+    aws_form = json.loads((FILES / "distribution-aws.json").read_text())
+    assert sandbox_form["DefaultCacheBehavior"].pop("TargetOriginId") == "streamcloud-media-primary"
+    assert aws_form["DefaultCacheBehavior"].pop("TargetOriginId") == "streamcloud-media-group"
+    assert sandbox_form == aws_form
+
+
+def test_the_real_aws_form_passes_every_check_and_the_sandbox_refuses_it(lab_runner, endpoint):
+    """moto 5.2.6 refuses a default behavior on an origin group; when it stops refusing, the
+    check that a behavior uses the group can be judged on the sandbox too."""
+    cdn = lab_runner(LAB).module.cdn
+    alb_dns = "streamcloud-alb-1.us-east-1.elb.amazonaws.com"
+    text = (FILES / "distribution-aws.json").read_text()
+    for k, v in {"PRIMARY_BUCKET": "p", "FAILOVER_BUCKET": "f", "OAC_ID": "E1OAC", "ALB_DNS_NAME": alb_dns,
+                 "CALLER_REFERENCE": "aws"}.items():
+        text = text.replace(k, v)
+    config = json.loads(text)
+    summary = {**config, "Id": "E1", "DomainName": "d1.cloudfront.net"}  # ListDistributions' shape
+    findings = cdn.findings(summary, alb_dns, {"E1OAC"})
+    assert all(r.passed and not r.skipped for r in findings.values()), findings
+    with pytest.raises(Exception, match="NoSuchOrigin"):
+        client(endpoint, "cloudfront").create_distribution(DistributionConfig=config)
