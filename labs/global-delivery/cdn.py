@@ -53,6 +53,12 @@ def _behaviors(dist: dict) -> list[dict]:
     return [dist.get("DefaultCacheBehavior") or {}] + items(dist.get("CacheBehaviors"))
 
 
+def _named(behaviors: list[dict], lang: str) -> str:
+    """Behaviors by path pattern, the default one by name, for a message."""
+    default = "default (*)" if lang == "en" else "기본(*)"
+    return ", ".join(b.get("PathPattern") or default for b in behaviors)
+
+
 def _alb_origins(dist: dict, alb_dns: str | None) -> list[dict]:
     """Custom origins that are streamcloud-alb (by its DNS name) or, without it, any ELB."""
     def host(o: dict) -> str:
@@ -128,13 +134,13 @@ def findings(dist: dict, alb_dns: str | None, oac_ids: set[str]) -> Findings:
     else:
         found["api-behavior"] = fail(f"{did} has no cache behavior with the path pattern {API_PATTERN}: add one that targets the ALB origin, so API calls reach the application instead of the bucket ({UPDATE}).",
                                      f"{did}에 경로 패턴이 {API_PATTERN}인 캐시 동작이 없습니다: API 호출이 버킷이 아닌 애플리케이션에 닿도록 ALB 오리진을 대상으로 하는 캐시 동작을 추가하십시오({UPDATE}).")
-    loose = [b.get("PathPattern") or "default (*)" for b in _behaviors(dist) if b.get("ViewerProtocolPolicy") not in HTTPS_POLICIES]
+    loose = [b for b in _behaviors(dist) if b.get("ViewerProtocolPolicy") not in HTTPS_POLICIES]
     found["https"] = ok("Every behavior redirects viewers to HTTPS or requires it.", "모든 캐시 동작이 뷰어를 HTTPS로 리디렉션하거나 HTTPS만 허용합니다.") if not loose else fail(
-        f"Behavior(s) {', '.join(loose)} let viewers use plain HTTP: set ViewerProtocolPolicy to redirect-to-https (or https-only) on every behavior, the default one too ({UPDATE}).",
-        f"캐시 동작 {', '.join(loose)}이(가) 뷰어의 일반 HTTP를 허용합니다: 기본 캐시 동작을 포함해 모든 캐시 동작의 ViewerProtocolPolicy를 redirect-to-https(또는 https-only)로 설정하십시오({UPDATE}).")
+        f"Behavior(s) {_named(loose, 'en')} let viewers use plain HTTP: set ViewerProtocolPolicy to redirect-to-https (or https-only) on every behavior, the default one too ({UPDATE}).",
+        f"{_named(loose, 'ko')} 캐시 동작이 뷰어의 일반 HTTP를 허용합니다: 기본 캐시 동작을 포함해 모든 캐시 동작의 ViewerProtocolPolicy를 redirect-to-https(또는 https-only)로 설정하십시오({UPDATE}).")
     found["compression"] = ok("The default behavior compresses objects.", "기본 캐시 동작이 객체를 압축합니다.") if (dist.get("DefaultCacheBehavior") or {}).get("Compress") is True else fail(
         f"The default behavior does not compress: set Compress to true (with a cache policy that enables Gzip and Brotli, such as CachingOptimized) so text assets download faster and cost less to transfer ({UPDATE}).",
-        f"기본 캐시 동작이 압축하지 않습니다: Compress를 true로 설정하십시오(CachingOptimized처럼 Gzip과 Brotli를 켠 캐시 정책과 함께). 텍스트 자산이 더 빨리 내려받아지고 전송 비용도 줄어듭니다({UPDATE}).")
+        f"기본 캐시 동작이 압축하지 않습니다: Compress를 true로 설정하십시오(CachingOptimized처럼 Gzip과 Brotli를 켠 캐시 정책과 함께). 그래야 텍스트 파일을 더 빨리 내려받고 전송 비용도 줄어듭니다({UPDATE}).")
     by_id = {o["Id"]: o for o in origins}
     groups = items(dist.get("OriginGroups"))
     problems = [(g, _group_problem(g, by_id)) for g in groups]
@@ -148,8 +154,8 @@ def findings(dist: dict, alb_dns: str | None, oac_ids: set[str]) -> Findings:
         found["origin-group"] = fail(f"{did} has no origin group: add one with the primary and the failover S3 origins and failover status codes ({UPDATE}).",
                                      f"{did}에 오리진 그룹이 없습니다: 프라이머리와 장애 조치용 S3 오리진, 장애 조치 상태 코드를 넣은 오리진 그룹을 추가하십시오({UPDATE}).")
     group_ids = {g["Id"] for g in good}
-    used = [b.get("PathPattern") or "default (*)" for b in _behaviors(dist) if b.get("TargetOriginId") in group_ids]
-    found["group-used"] = ok(f"Behavior(s) {', '.join(used)} use the origin group, so they fail over.", f"캐시 동작 {', '.join(used)}이(가) 오리진 그룹을 사용하므로 장애 조치됩니다.") if used else fail(
+    used = [b for b in _behaviors(dist) if b.get("TargetOriginId") in group_ids]
+    found["group-used"] = ok(f"Behavior(s) {_named(used, 'en')} use the origin group, so they fail over.", f"{_named(used, 'ko')} 캐시 동작이 오리진 그룹을 사용하므로 장애 조치됩니다.") if used else fail(
         "No behavior targets the origin group, so nothing fails over: make the default behavior's TargetOriginId the group's Id (distribution-aws.json does).",
         "오리진 그룹을 대상으로 하는 캐시 동작이 없어 장애 조치가 일어나지 않습니다: 기본 캐시 동작의 TargetOriginId를 그룹의 Id로 하십시오(distribution-aws.json이 그렇게 합니다).")
     return found

@@ -124,7 +124,7 @@ def check_health_check_path(ctx: Context) -> Result:
     if path == HEALTH_PATH:
         return ok(f"{TG} checks {HEALTH_PATH}.", f"{TG}은(는) {HEALTH_PATH}을(를) 상태 확인합니다.")
     return fail(f"{TG}'s health check path is {path}, not {HEALTH_PATH}: a page that answers even when the app's dependencies are down keeps broken targets in service; set it with aws elbv2 modify-target-group --target-group-arn ARN --health-check-path {HEALTH_PATH}.",
-                f"{TG}의 상태 확인 경로가 {HEALTH_PATH}이(가) 아닌 {path}입니다: 앱의 의존 대상이 죽어도 응답하는 페이지를 확인하면 고장 난 대상이 계속 트래픽을 받습니다. aws elbv2 modify-target-group --target-group-arn ARN --health-check-path {HEALTH_PATH}로 설정하십시오.")
+                f"{TG}의 상태 확인 경로가 {HEALTH_PATH}이(가) 아닌 {path}입니다: 앱이 의존하는 서비스가 중단되어도 응답하는 페이지를 확인하면 고장 난 대상이 계속 트래픽을 받습니다. aws elbv2 modify-target-group --target-group-arn ARN --health-check-path {HEALTH_PATH}로 설정하십시오.")
 
 
 def check_listener(ctx: Context) -> Result:
