@@ -8,7 +8,6 @@ labs' solutions for the pieces its area reads; cleanup is the union of their cle
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,7 @@ def _titles() -> dict[str, tuple[str, str]]:
 
 
 def _lang(ctx: Context) -> str:
-    # The runner's context carries no language yet; TUTOR_LANG is the CLI's own default.
-    return getattr(ctx, "lang", None) or os.environ.get("TUTOR_LANG") or "en"
+    return ctx.lang
 
 
 def grade(ctx: Context, step_id: str | None = None) -> dict[str, Any]:

@@ -26,35 +26,18 @@ def week_labs(labs_dir: Path, exclude: str) -> tuple[dict[str, Lab], dict[str, P
 
 
 class SharedClients:
-    """boto3 clients for one Region from ONE session, cached per service. The backend builds a
-    fresh session per client (about 0.35 s each on these machines, mostly re-reading botocore's
-    data files); the capstone needs a dozen services, so it shares one session. Same endpoint,
-    credentials rule and retry settings as tutor.labs.backend.Backend.client."""
+    """boto3 clients for one Region, cached per service: the capstone needs a dozen services and
+    grades again and again, so each client is built once (the backend's, same settings)."""
 
     def __init__(self, region: str, endpoint: str | None):
         self.region, self.endpoint = region, endpoint
-        self._session: Any = None
         self._clients: dict[str, Any] = {}
 
     def __call__(self, service: str) -> Any:
         if service not in self._clients:
-            import os  # noqa: PLC0415
+            from tutor.labs.backend import Backend  # noqa: PLC0415 - boto3 only when grading
 
-            import boto3  # noqa: PLC0415 - only when the capstone talks to AWS
-            from botocore.config import Config  # noqa: PLC0415
-
-            from tutor import sandbox  # noqa: PLC0415
-
-            if self._session is None:
-                self._session = boto3.session.Session()
-            kwargs: dict[str, Any] = {"region_name": self.region, "config": Config(
-                retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=120)}
-            if self.endpoint:
-                kwargs["endpoint_url"] = self.endpoint
-                if not (os.environ.get("AWS_ACCESS_KEY_ID") and os.environ.get("AWS_SECRET_ACCESS_KEY")):
-                    kwargs["aws_access_key_id"] = sandbox.CREDENTIALS["AWS_ACCESS_KEY_ID"]
-                    kwargs["aws_secret_access_key"] = sandbox.CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
-            self._clients[service] = self._session.client(service, **kwargs)
+            self._clients[service] = Backend("endpoint" if self.endpoint else "real", self.endpoint).client(service, self.region)
         return self._clients[service]
 
 

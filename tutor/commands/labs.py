@@ -107,6 +107,10 @@ def _verify_and_record(args, out, runner, backend) -> int:
     try:
         report = runner.verify(args.step, progress=lambda s: out.info(out.t(f"checking {s} ...", f"{s} 검사 중 ...")))
         report["complete"] = record_report(store, runner.lab, report, backend.kind, whole_lab=not args.step)
+        if runner.lab.graded:  # each graded attempt is kept, so the student sees the trend
+            from tutor.capstone.attempts import record_grade  # noqa: PLC0415
+
+            record_grade(store, report, backend.kind)
     finally:
         store.close()
     out.emit(report, lambda: _human_report(report, out))

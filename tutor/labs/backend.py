@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -20,6 +21,20 @@ REAL_AWS_REFUSAL = (
     "budget alarm, confirmation, cleanup of tagged resources only) are not built yet. "
     "Run labs on the sandbox (the default) or on an endpoint with --endpoint-url URL."
 )
+
+
+_SESSION: dict[str, Any] = {}
+_SESSION_LOCK = threading.Lock()
+
+
+def _session() -> Any:
+    """One boto3 session for the process: building one loads the SDK's data (~0.3 s each).
+    Sessions are not thread-safe, so clients are made under a lock (clients themselves are)."""
+    import boto3  # noqa: PLC0415 - only when a lab really talks to AWS
+
+    if "session" not in _SESSION:
+        _SESSION["session"] = boto3.session.Session()
+    return _SESSION["session"]
 
 
 @dataclass
@@ -38,8 +53,7 @@ class Backend:
         return f"{self.kind} {self.endpoint}{extra}"
 
     def client(self, service: str, region: str) -> Any:
-        import boto3  # noqa: PLC0415 - only when a lab really talks to AWS
-        from botocore.config import Config
+        from botocore.config import Config  # noqa: PLC0415
 
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5,
                         read_timeout=120)
@@ -49,7 +63,8 @@ class Backend:
             if not (os.environ.get("AWS_ACCESS_KEY_ID") and os.environ.get("AWS_SECRET_ACCESS_KEY")):
                 kwargs["aws_access_key_id"] = sandbox.CREDENTIALS["AWS_ACCESS_KEY_ID"]
                 kwargs["aws_secret_access_key"] = sandbox.CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
-        return boto3.session.Session().client(service, **kwargs)
+        with _SESSION_LOCK:
+            return _session().client(service, **kwargs)
 
 
 @contextlib.contextmanager

@@ -45,6 +45,8 @@ class Context:
     endpoint: str | None
     make_client: Callable[[str], Any]
     notes: list[str] = field(default_factory=list)
+    #: The language of the student's messages, for what a check cannot give in both (reports).
+    lang: str = "en"
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:

@@ -52,7 +52,7 @@ class LabRunner:
         self.module = load_module(lab, folder)
         self.ctx = Context(
             lab_id=lab.id, region=lab.region, endpoint=backend.endpoint,
-            make_client=lambda service: backend.client(service, lab.region),
+            make_client=lambda service: backend.client(service, lab.region), lang=lang,
         )
 
     # helpers ----------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class HomeScreen(Screen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        for key, width in (("day", 6), ("topic", 26), ("lesson", 8), ("quiz", 16), ("lab", 44)):
+        for key, width in (("day", 6), ("topic", 24), ("lesson", 8), ("quiz", 16), ("lab", 56)):
             table.add_column(tr(key, lang), width=width)
         reads = store.lessons_read()
         answers = store.accuracy_by_day(catalog)

@@ -38,6 +38,7 @@ class LabScreen(Screen):
         Binding("c", "copy", "Copy command"),
         Binding("r", "read", "Read about this"),
         Binding("w", "toggle_watch", "Watch", show=False),
+        Binding("g", "dashboard", "Dashboard", show=False),
         Binding("R", "reset_step", "Reset step", show=False),
         Binding("ctrl+r", "reset_lab", "Reset lab", show=False),
     ]
@@ -86,7 +87,8 @@ class LabScreen(Screen):
         self.watch(self.app, "sandbox_state", lambda _: self.show_env(), init=False)
         self.render_all()
         self.query_one(ListView).focus()
-        if getattr(self.app, "watch_labs", True):
+        # The capstone grades the whole account: it is graded on request, not on every change.
+        if getattr(self.app, "watch_labs", True) and not self.lab.graded:
             self.start_watch()
 
     def on_unmount(self) -> None:
@@ -248,6 +250,11 @@ class LabScreen(Screen):
         else:
             self.start_watch()
 
+    def action_dashboard(self) -> None:
+        from tutor.tui.dashboard import DashboardScreen  # noqa: PLC0415
+
+        self.app.push_screen(DashboardScreen())
+
     def action_read(self) -> None:
         from tutor.tui.lesson import LessonScreen  # noqa: PLC0415
 
@@ -360,6 +367,10 @@ class LabScreen(Screen):
         if complete:
             status += " · " + tr("lab_complete", lang, lab=self.lab_id)
         self.set_status(status)
+        if self.lab.graded and "rubric" in report:
+            from tutor.tui.grade_report import show_grade  # noqa: PLC0415
+
+            show_grade(self.app, report, backend_kind)
 
     def on_step_passed(self, step_id: str) -> None:
         if self.step.id == step_id and self.step_index + 1 < len(self.lab.steps):
