@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from tutor.labs.kit import OWNER_TAG, Cleanup, Context, Result, fail, ok, skip, tag
+from tutor.labs.kit import OWNER_TAG, Cleanup, Context, Result, empty_bucket, fail, ok, skip, tag
 
 ALB = "streamcloud-alb"
 COMMENT = "StreamCloud"
@@ -224,12 +224,8 @@ def _delete_distribution(ctx: Context, dist: dict) -> Callable[[], None]:
 
 
 def _empty_and_delete_bucket(ctx: Context, name: str) -> None:
-    s3 = ctx.client("s3")
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
-        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])]
-        if doomed:
-            s3.delete_objects(Bucket=name, Delete={"Objects": doomed, "Quiet": True})
-    s3.delete_bucket(Bucket=name)
+    empty_bucket(ctx, name)
+    ctx.client("s3").delete_bucket(Bucket=name)
 
 
 def cleanup(ctx: Context) -> list[dict]:

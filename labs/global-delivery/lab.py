@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
-from tutor.labs.kit import Cleanup, Context, Result, absent, already_mine, fail, missing, ok
+from tutor.labs.kit import Cleanup, Context, Result, absent, already_mine, cleanup_steps, default_network, fail, missing, ok, with_tags
 
 ALB, TG = "streamcloud-alb", "streamcloud-web-tg"
 HEALTH_PATH = "/health"
@@ -149,25 +149,14 @@ def _tags_of(ctx: Context, arn: str) -> list[dict]:
     return found[0].get("Tags") or [] if found else []
 
 
-def _default_network(ctx: Context) -> tuple[str, list[str], str]:
-    """The default VPC, one default subnet in each of two AZs, and its default security group."""
-    ec2 = ctx.client("ec2")
-    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
-    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]},
-                                            {"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
-    by_zone = {s["AvailabilityZone"]: s["SubnetId"] for s in sorted(subnets, key=lambda s: s["AvailabilityZone"])}
-    group = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
-                                                  {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
-    return vpc, list(by_zone.values())[:2], group["GroupId"]
-
-
 def _own_alb(ctx: Context) -> dict:
     """The tutor's ALB, target group and listener; raises if the student's carry the names."""
     elbv2 = ctx.client("elbv2")
     lb, tg = _lb(ctx), _tg(ctx)
-    lb_mine = already_mine(ctx, lb and {**lb, "Tags": _tags_of(ctx, lb["LoadBalancerArn"])}, "a load balancer", "로드 밸런서", ALB)
-    tg_mine = already_mine(ctx, tg and {**tg, "Tags": _tags_of(ctx, tg["TargetGroupArn"])}, "a target group", "대상 그룹", TG)
-    vpc, subnets, group = _default_network(ctx)
+    lb_mine = already_mine(ctx, with_tags(lb, lb and _tags_of(ctx, lb["LoadBalancerArn"])), "a load balancer", "로드 밸런서", ALB)
+    tg_mine = already_mine(ctx, with_tags(tg, tg and _tags_of(ctx, tg["TargetGroupArn"])), "a target group", "대상 그룹", TG)
+    subnets, group = default_network(ctx)
+    vpc = ctx.client("ec2").describe_subnets(SubnetIds=subnets[:1])["Subnets"][0]["VpcId"]
     if not lb_mine:
         lb = elbv2.create_load_balancer(Name=ALB, Type="application", Scheme="internet-facing", Subnets=subnets,
                                         SecurityGroups=[group], Tags=ctx.owner_tags(ALB))["LoadBalancers"][0]
@@ -314,7 +303,4 @@ def cleanup_alb(ctx: Context) -> list[dict]:
 
 def cleanup(ctx: Context) -> list[dict]:
     """The whole lab, dependents first: what points at the ALB before the ALB."""
-    done = Cleanup()
-    for step_cleanup in (routing.cleanup_accelerator, routing.cleanup_dns, cdn.cleanup, cleanup_alb):
-        done.extend(step_cleanup(ctx))
-    return done.done
+    return cleanup_steps(ctx, routing.cleanup_accelerator, routing.cleanup_dns, cdn.cleanup, cleanup_alb)

@@ -9,12 +9,11 @@ its API lives in us-west-2 whatever Regions its endpoints are in.
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from pathlib import Path
 from typing import Any, Callable
 
-from tutor.labs.kit import OWNER_TAG, Cleanup, Context, Result, absent, fail, missing, ok, tag
+from tutor.labs.kit import OWNER_TAG, Cleanup, Context, Result, absent, fail, missing, ok, tag, wait_on_aws
 
 ALB = "streamcloud-alb"
 HEALTH_PATH = "/health"
@@ -178,15 +177,6 @@ def solve_accelerator(ctx: Context, alb_arn: Callable[[], str]) -> None:
 
 
 # cleanup ------------------------------------------------------------------------------
-
-
-def _wait(ready: Callable[[], bool]) -> None:
-    """Poll until ready() (real AWS only; the sandbox applies every change at once)."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not ready() and time.monotonic() < deadline:
-        time.sleep(15)
-
-
 def cleanup_accelerator(ctx: Context) -> list[dict]:
     done = Cleanup()
     if ctx.on_endpoint:  # no endpoint emulates Global Accelerator; the step is never built there
@@ -202,7 +192,7 @@ def cleanup_accelerator(ctx: Context) -> list[dict]:
                 ListenerArn=li["ListenerArn"]), "ListenerNotFoundException")
         if accel.get("Enabled"):  # an enabled accelerator cannot be deleted
             ga.update_accelerator(AcceleratorArn=arn, Enabled=False)
-        _wait(lambda: ga.describe_accelerator(AcceleratorArn=arn)["Accelerator"]["Status"] == "DEPLOYED")
+        wait_on_aws(ctx, lambda: ga.describe_accelerator(AcceleratorArn=arn)["Accelerator"]["Status"] == "DEPLOYED", WAIT_SECONDS)
         done.attempt("accelerator", arn, lambda: ga.delete_accelerator(AcceleratorArn=arn), "AcceleratorNotFoundException")
     return done.done
 
