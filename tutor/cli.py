@@ -107,9 +107,13 @@ def build_parser() -> Parser:
     f.add_argument("dir", metavar="DIR", nargs="?", default=None, help="folder (default: the current one)")
     f.add_argument("--force", action="store_true", help="overwrite files you changed")
 
-    sb = sub.add_parser("sandbox", parents=[common], help="the local moto server that labs run against")
-    sb.add_argument("action", choices=("start", "stop", "status", "reset"))
-    sb.add_argument("--port", type=_port, default=None, help="port on 127.0.0.1, 1-65535 (default 5599)")
+    sb = sub.add_parser("sandbox", help="the local moto server that labs run against")
+    sbsub = sb.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    for action, text in (("start", "start the sandbox (or say which one runs)"), ("stop", "stop it; its state is kept"),
+                         ("status", "whether it runs, and the lines that point the aws CLI at it"),
+                         ("reset", "empty it: every resource and the journal that would bring them back")):
+        sp = sbsub.add_parser(action, parents=[common], help=text)
+        sp.add_argument("--port", type=_port, default=None, help="port on 127.0.0.1, 1-65535 (default 5599)")
 
     q = sub.add_parser("quiz", parents=[common], help="practice questions (TUI, or --headless with --answers)")
     q.add_argument("--mode", default="practice", choices=("practice", "exam", "review", "due"))
@@ -176,7 +180,7 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
         ("progress", None): quiz.progress, ("export", None): quiz.export,
         ("lesson", "list"): lessons.list_lessons, ("lesson", "show"): lessons.show,
     }
-    if args.command == "sandbox":
+    if args.command == "sandbox" and args.action in ("start", "stop", "status", "reset"):
         return sandbox.handle
     if args.command == "quiz":
         return quiz.run_headless if (args.headless or args.answers) else None
