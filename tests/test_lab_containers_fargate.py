@@ -242,32 +242,3 @@ def test_each_steps_cleanup_removes_that_step_only(lab_runner):
     assert runner.verify("task-definition")["passed"] is False and runner.verify("cluster")["passed"] is True
     assert [r["type"] for r in runner.cleanup("cluster")] == ["ecs-cluster"]
     assert runner.verify("cluster")["passed"] is False
-
-
-def test_survives_a_sandbox_restart(catalog):
-    """Built by the student, then by --solve: stop and start keep the ids and the verdicts."""
-    from tutor import sandbox
-    from tutor.labs.backend import Backend
-    from tutor.labs.runner import LabRunner
-
-    def runner(endpoint):
-        return LabRunner(catalog.labs[LAB], catalog.lab_dirs[LAB], Backend("sandbox", endpoint))
-
-    def service_subnets(endpoint):
-        found = client(endpoint, "ecs").describe_services(cluster="streamcloud-cluster", services=["streamcloud-web-svc"])
-        return found["services"][0]["networkConfiguration"]["awsvpcConfiguration"]["subnets"]
-
-    try:
-        endpoint = sandbox.start(sandbox.free_port()).endpoint
-        for make in (build, lambda e: runner(e).solve()):
-            runner(endpoint).cleanup()
-            make(endpoint)
-            subnets = service_subnets(endpoint)
-            before = runner(endpoint).verify()
-            assert before["passed"] is True, before
-            sandbox.stop()
-            endpoint = sandbox.start(sandbox.free_port()).endpoint
-            assert service_subnets(endpoint) == subnets
-            assert runner(endpoint).verify()["steps"] == before["steps"]
-    finally:
-        sandbox.stop()

@@ -268,28 +268,3 @@ def test_cleanup_keeps_the_role_another_function_uses(lab_runner, endpoint):
     kept = [r for r in removed if r["type"] == "iam-role"]
     assert kept and kept[0]["deleted"] is False and "reports" in kept[0]["reason"]
     assert [f["FunctionName"] for f in lam.list_functions()["Functions"]] == ["reports"]
-
-
-def test_survives_a_sandbox_restart(catalog):
-    """Built by the student, then by --solve: stop and start keep the ids and the verdicts."""
-    from tutor import sandbox
-    from tutor.labs.backend import Backend
-    from tutor.labs.runner import LabRunner
-
-    def runner(endpoint):
-        return LabRunner(catalog.labs[LAB], catalog.lab_dirs[LAB], Backend("sandbox", endpoint))
-
-    try:
-        endpoint = sandbox.start(sandbox.free_port()).endpoint
-        for make in (build, lambda e: runner(e).solve()):
-            runner(endpoint).cleanup()
-            make(endpoint)
-            apis = sorted(a["ApiId"] for a in client(endpoint, "apigatewayv2").get_apis()["Items"])
-            before = runner(endpoint).verify()
-            assert before["passed"] is True, before
-            sandbox.stop()
-            endpoint = sandbox.start(sandbox.free_port()).endpoint
-            assert sorted(a["ApiId"] for a in client(endpoint, "apigatewayv2").get_apis()["Items"]) == apis
-            assert runner(endpoint).verify()["steps"] == before["steps"]
-    finally:
-        sandbox.stop()
