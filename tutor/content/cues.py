@@ -36,7 +36,7 @@ from tutor.content.models import Question
 
 #: Off until the issue-10 rewrite of the bank lands: then `content check` enforces the per-question
 #: cue rules and the bank-threshold tests run. Turn it on once the whole bank passes.
-ENFORCE_CUES = False
+ENFORCE_CUES = True
 
 #: A right option longer than this many times the longest wrong one is a length tell.
 LENGTH_FACTOR = 1.25
