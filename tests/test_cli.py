@@ -57,9 +57,10 @@ def test_bad_usage_one_line(capsys):
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_real_aws_is_refused(capsys):
-    assert main(["lab", "verify", "ec2-asg", "--real"]) == 2
-    assert "real AWS" in capsys.readouterr().err
+def test_real_aws_with_an_unknown_profile_is_usage(capsys):
+    # Never real AWS in tests: the profile fails before any call (test_real_mode.py uses moto).
+    assert main(["lab", "verify", "ec2-asg", "--real", "--profile", "no-such-profile-here"]) == 2
+    assert "no such profile" in capsys.readouterr().err
 
 
 def test_unreachable_endpoint_is_environment_failure(capsys):

@@ -38,7 +38,13 @@ def _backend_opts() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--endpoint-url", metavar="URL", default=None,
                    help="any AWS-compatible endpoint (moto server, LocalStack); also $AWS_ENDPOINT_URL")
-    p.add_argument("--real", action="store_true", help="real AWS (refused until its guard rails exist)")
+    p.add_argument("--real", action="store_true",
+                   help="your own AWS account, behind guard rails (see README, Real AWS); honours $AWS_ENDPOINT_URL")
+    p.add_argument("--profile", metavar="NAME", default=None, help="real AWS: the credentials profile (else $AWS_PROFILE, the chain)")
+    p.add_argument("--region", metavar="REGION", default=None, help="real AWS: region for the account check (a lab keeps its own)")
+    p.add_argument("--account", metavar="ID", default=None, help="real AWS: the 12-digit account you mean; required with --yes")
+    p.add_argument("--yes", action="store_true",
+                   help="real AWS: go ahead without asking (only with a matching --account); cleanup: delete, not a dry run")
     return p
 
 
@@ -85,7 +91,6 @@ def build_parser() -> Parser:
     v.add_argument("--step", metavar="STEP", help="only this step")
     cl = lsub.add_parser("cleanup", parents=[common, backend], help="delete what carries the lab's names")
     cl.add_argument("lab", metavar="LAB")
-    cl.add_argument("--yes", action="store_true", help="accepted; no confirmation is asked on a sandbox or endpoint")
     w = lsub.add_parser("watch", parents=[common, backend],
                         help="re-check the current step on every change; exit 0 when all pass (Ctrl-C: 130)")
     w.add_argument("lab", metavar="LAB")
@@ -106,6 +111,10 @@ def build_parser() -> Parser:
     f.add_argument("lab", metavar="LAB")
     f.add_argument("dir", metavar="DIR", nargs="?", default=None, help="folder (default: the current one)")
     f.add_argument("--force", action="store_true", help="overwrite files you changed")
+
+    cu = sub.add_parser("cleanup", parents=[common, backend],
+                        help="every lab's cleanup; with --real a dry run unless --yes --account N")
+    cu.add_argument("--all", action="store_true", help="every lab (required)")
 
     sb = sub.add_parser("sandbox", help="the local moto server that labs run against")
     sbsub = sb.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
@@ -182,6 +191,10 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
     }
     if args.command == "sandbox" and args.action in ("start", "stop", "status", "reset"):
         return sandbox.handle
+    if args.command == "cleanup":
+        from tutor.commands import cleanup  # noqa: PLC0415
+
+        return cleanup.cleanup_all
     if args.command == "quiz":
         return quiz.run_headless if (args.headless or args.answers) else None
     return table.get((args.command, getattr(args, "action", None)))

@@ -85,6 +85,19 @@ def m003_lab_events_and_reports(db: sqlite_utils.Database) -> None:
     db["question_reports"].create_index(["question_id"])
 
 
+@migrations()
+def m004_created_resources(db: sqlite_utils.Database) -> None:
+    # Real mode: every resource a command of the tutor created, recorded before the call
+    # returns, so cleanup finds what an endpoint cannot tag (or list the tags of).
+    db["created_resources"].create(
+        {"id": int, "type": str, "resource_id": str, "name": str, "region": str, "lab": str,
+         "run": str, "backend": str, "account": str, "endpoint": str, "created_at": str,
+         "deleted_at": str},
+        pk="id",
+    )
+    db["created_resources"].create_index(["lab", "account", "region"])
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -355,3 +368,38 @@ class Store:
         for day, section in self.db.execute("select day, section from lesson_reads"):
             out[day].add(section)
         return dict(out)
+
+    # resources created in real mode --------------------------------------------------------
+    def record_created(self, *, kind: str, resource_id: str, name: str = "", region: str, lab: str,
+                       run: str, backend: str, account: str = "", endpoint: str = "") -> None:
+        with self.db.atomic():
+            self.db["created_resources"].insert({
+                "type": kind, "resource_id": resource_id, "name": name, "region": region, "lab": lab,
+                "run": run, "backend": backend, "account": account, "endpoint": endpoint,
+                "created_at": stamp(), "deleted_at": None})
+
+    def created_resources(self, *, lab: str | None = None, account: str | None = None,
+                          region: str | None = None, endpoint: str | None = None,
+                          live_only: bool = True) -> list[dict[str, Any]]:
+        """What the tutor recorded creating (oldest first), narrowed to a lab, account, region
+        and endpoint ("" = real AWS itself); by default only what it has not deleted since."""
+        where, args = ["1 = 1"], []
+        for column, value in (("lab", lab), ("account", account), ("region", region), ("endpoint", endpoint)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if live_only:
+            where.append("deleted_at is null")
+        return list(self.db["created_resources"].rows_where(" and ".join(where), args, order_by="id"))
+
+    def mark_deleted(self, idents: Iterable[str], *, account: str, region: str, endpoint: str) -> None:
+        """Records whose id or name is among ``idents`` are deleted (they no longer open a guard)."""
+        idents = [i for i in idents if i]
+        if not idents:
+            return
+        marks = ",".join("?" * len(idents))
+        with self.db.atomic():
+            self.db.execute(
+                f"update created_resources set deleted_at = ? where deleted_at is null and account = ? "
+                f"and region = ? and endpoint = ? and (resource_id in ({marks}) or name in ({marks}))",
+                [stamp(), account, region, endpoint, *idents, *idents])

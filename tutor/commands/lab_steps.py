@@ -88,11 +88,19 @@ def reset(args: argparse.Namespace, out: Output) -> int:
     """Clean up (the whole lab, or what one step creates) and forget its progress."""
     from tutor.labs.backend import resolve  # noqa: PLC0415
 
+    from tutor.commands.cleanup import real_options, run_cleanups, say_retries  # noqa: PLC0415
+
     lab, folder = _checked_lab(args)
-    Store(args.db).close()  # a bad --db fails before anything is deleted
-    with resolve(args.endpoint_url, args.real) as backend:
-        _say_if_temporary(out, backend)
-        removed = _runner(lab, folder, out, backend).cleanup(args.step)
+    store = Store(args.db)  # a bad --db fails before anything is deleted
+    try:
+        with resolve(args.endpoint_url, args.real, real_options(args)) as backend:
+            _say_if_temporary(out, backend)
+            # Real AWS: a reset deletes only the tutor's, after the same confirmation as a solve.
+            removed, _ = run_cleanups([_runner(lab, folder, out, backend)], backend, store, out,
+                                      step_id=args.step, confirm_action="reset")
+            say_retries(out, backend)
+    finally:
+        store.close()
     _record_events(args, lab.id, [args.step or ""], "reset", backend=backend.kind)
     step = lab.step(args.step) if args.step else None
     data = {"lab": lab.id, "step": args.step, "backend": backend.to_json(), "resources": removed,
@@ -122,7 +130,9 @@ def watch(args: argparse.Namespace, out: Output) -> int:
     store = Store(args.db)
     passed: list[str] = []
     try:
-        with resolve(args.endpoint_url, args.real) as backend:
+        from tutor.commands.cleanup import real_options  # noqa: PLC0415
+
+        with resolve(args.endpoint_url, args.real, real_options(args)) as backend:
             _say_if_temporary(out, backend)
             runner = _runner(lab, folder, out, backend)
             feed = ChangeFeed(backend.endpoint, interval=args.interval)

@@ -128,11 +128,22 @@ def _say_if_temporary(out: Output, backend) -> None:
 def verify(args: argparse.Namespace, out: Output) -> int:
     from tutor.labs.backend import resolve  # noqa: PLC0415
 
+    from tutor.commands.cleanup import real_options  # noqa: PLC0415
+
     lab, folder = _checked_lab(args)
-    with resolve(args.endpoint_url, args.real) as backend:
+    with resolve(args.endpoint_url, args.real, real_options(args)) as backend:
         _say_if_temporary(out, backend)
+        _say_region(out, backend, lab)
         runner = _runner(lab, folder, out, backend)
         return _verify_and_record(args, out, runner, backend)
+
+
+def _say_region(out: Output, backend, lab) -> None:
+    """Real mode: a lab is pinned to its region (its checks and commands name its AZs)."""
+    wanted = getattr(backend, "region", None)
+    if backend.kind == "real" and wanted and wanted != lab.region:
+        out.info(out.t(f"lab {lab.id} is pinned to {lab.region}: it runs there, not in {wanted}",
+                       f"{lab.id} 실습은 {lab.region}에 고정되어 있어 {wanted}가 아니라 그곳에서 실행됩니다"))
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
@@ -140,13 +151,28 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     if not args.solve:
         raise UsageError("tutor lab run needs --solve (run every step's solution, then verify)")
+    from tutor.commands.cleanup import attach_store, real_options, say_retries  # noqa: PLC0415
+
     lab, folder = _checked_lab(args)
     Store(args.db).close()  # a bad --db fails before anything is built
-    with resolve(args.endpoint_url, args.real) as backend:
+    with resolve(args.endpoint_url, args.real, real_options(args)) as backend:
         _say_if_temporary(out, backend)
+        _say_region(out, backend, lab)
         runner = _runner(lab, folder, out, backend)
         steps = [args.step] if args.step else None
-        solved = runner.solve(steps, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
+        if backend.kind == "real":
+            from tutor.labs.real_plan import lines, plan  # noqa: PLC0415
+
+            todo = [s for s in (steps or [s.id for s in lab.steps]) if s not in runner.skipped_steps()]
+            backend.confirm(f"{lab.id} --solve will create (tagged tutor:created-by=saa-tutor, tutor:lab={lab.id}, "
+                            f"tutor:run={backend.run_id})", lines(plan(lab, todo)), out.info)
+        store = Store(args.db)
+        try:
+            attach_store(backend, store)
+            solved = runner.solve(steps, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
+        finally:
+            store.close()
+            say_retries(out, backend)
         _record_events(args, lab.id, solved, "solve", backend.kind)
         out.info(out.t(f"solved: {', '.join(solved) or 'nothing'}", f"풀이 실행: {', '.join(solved) or '없음'}"))
         return _verify_and_record(args, out, runner, backend)
@@ -162,24 +188,22 @@ def _record_events(args, lab_id: str, steps: list[str], kind: str, backend: str 
 
 
 def cleanup(args: argparse.Namespace, out: Output) -> int:
+    from tutor.commands.cleanup import human, real_options, report_data, run_cleanups, say_retries  # noqa: PLC0415
     from tutor.labs.backend import resolve  # noqa: PLC0415
 
     lab, folder = _checked_lab(args)
-    with resolve(args.endpoint_url, args.real) as backend:
-        _say_if_temporary(out, backend)
-        removed = _runner(lab, folder, out, backend).cleanup()
-    data = {"lab": args.lab, "backend": backend.to_json(), "resources": removed,
-            "ok": all(r["deleted"] for r in removed)}
-
-    def human() -> str:
-        if not removed:
-            return out.t(f"{args.lab}: nothing to delete", f"{args.lab}: 삭제할 리소스가 없습니다")
-        return "\n".join(
-            f"{'deleted' if r['deleted'] else 'KEPT   '} {r['type']} {r['id']}" + (f" ({r['reason']})" if r.get("reason") else "")
-            for r in removed)
-
-    out.emit(data, human)
-    kept = [r for r in removed if not r["deleted"]]
+    store = Store(args.db)
+    try:
+        with resolve(args.endpoint_url, args.real, real_options(args)) as backend:
+            _say_if_temporary(out, backend)
+            _say_region(out, backend, lab)
+            removed, dry_run = run_cleanups([_runner(lab, folder, out, backend)], backend, store, out)
+            say_retries(out, backend)
+    finally:
+        store.close()
+    data = report_data(args.lab, backend, removed, dry_run)
+    out.emit(data, lambda: human(removed, dry_run, args.lab, out))
+    kept = [r for r in removed if not r["deleted"] and not r.get("would_delete")]
     if kept:
         # Not a failure of the tutor: what the lab named is kept because something else needs it.
         out.info(out.t(f"{len(kept)} resource(s) kept: see the reason beside each",

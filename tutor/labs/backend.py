@@ -16,11 +16,8 @@ from typing import Any, Iterator
 from tutor import sandbox
 from tutor.errors import EnvironmentFailure, NotEmulated, UsageError
 
-REAL_AWS_REFUSAL = (
-    "real AWS is not enabled in this version of the tutor: its guard rails (account check, "
-    "budget alarm, confirmation, cleanup of tagged resources only) are not built yet. "
-    "Run labs on the sandbox (the default) or on an endpoint with --endpoint-url URL."
-)
+REAL_NOT_HERE = ("--real is not available for this command: it would change a real account in a way "
+                 "the tutor has no guard rails for. Use the sandbox (the default) or --endpoint-url URL.")
 
 
 _SESSION: dict[str, Any] = {}
@@ -52,7 +49,10 @@ class Backend:
         extra = " (started for this command; empty)" if self.temporary else ""
         return f"{self.kind} {self.endpoint}{extra}"
 
-    def client(self, service: str, region: str) -> Any:
+    def confirm(self, action: str, lines: list[str], info: Any) -> None:
+        """Before a change: only real AWS asks (see tutor.labs.real); elsewhere nothing to ask."""
+
+    def client(self, service: str, region: str, lab_id: str | None = None) -> Any:
         from botocore.config import Config  # noqa: PLC0415
 
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5,
@@ -68,19 +68,49 @@ class Backend:
 
 
 @contextlib.contextmanager
-def resolve(endpoint_url: str | None = None, real: bool = False) -> Iterator[Backend]:
-    """Pick the backend for one command: ``--endpoint-url``, ``AWS_ENDPOINT_URL``, the sandbox.
+def resolve(endpoint_url: str | None = None, real: bool = False, options: Any = None) -> Iterator[Backend]:
+    """Pick the backend for one command: real AWS (``--real``, or ``backend = "real"`` in
+    settings.toml), ``--endpoint-url``, ``AWS_ENDPOINT_URL``, the sandbox.
 
-    With ``real`` the command is refused until real-AWS guard rails exist.
+    Real AWS needs ``options`` (a :class:`tutor.labs.real.RealOptions`): a command that passes
+    none has no guard rails for a real account and refuses ``--real``. Real mode still honours
+    an endpoint (then it runs against e.g. a moto server playing the account).
     """
+    if options is not None and not real and not endpoint_url:
+        from tutor import settings  # noqa: PLC0415
+
+        real = settings.load().backend == "real"
     if real:
-        raise UsageError(REAL_AWS_REFUSAL)
+        if options is None:
+            raise UsageError(REAL_NOT_HERE)
+        yield open_real(endpoint_url, options)
+        return
     url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     if url:
         yield Backend("endpoint", check_endpoint(url))
         return
     with sandbox.endpoint_for_command() as (endpoint, temporary):
         yield Backend("sandbox", endpoint, temporary)
+
+
+def open_real(endpoint_url: str | None, options: Any) -> Backend:
+    """The real backend, its caller known and its account past the deny/allow/alias checks."""
+    from tutor import settings  # noqa: PLC0415
+    from tutor.errors import TutorError  # noqa: PLC0415
+    from tutor.labs.real import RealBackend  # noqa: PLC0415
+
+    url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    backend = RealBackend(check_endpoint(url) if url else None, options, settings.load())
+    try:
+        backend.check_account()
+    except TutorError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the SDK's many errors, made into guidance
+        failure = translate(exc, backend)
+        if failure is None:
+            raise
+        raise failure from exc
+    return backend
 
 
 def check_endpoint(url: str) -> str:
@@ -111,8 +141,9 @@ def translate(exc: BaseException, backend: Backend) -> EnvironmentFailure | None
                         bce.ReadTimeoutError)):
         hint = " — start it with `tutor sandbox start`" if backend.kind == "sandbox" else ""
         return EnvironmentFailure(f"cannot reach {where}{hint}")
-    if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
-        return EnvironmentFailure("no AWS credentials: configure them (aws configure) or use the sandbox")
+    guidance = aws_guidance(exc, backend)
+    if guidance is not None:
+        return EnvironmentFailure(guidance)
     if isinstance(exc, ResponseParserError):
         return NotEmulated(f"an action is not emulated by {where} (unreadable error page)")
     if isinstance(exc, bce.ClientError):
@@ -128,3 +159,71 @@ def translate(exc: BaseException, backend: Backend) -> EnvironmentFailure | None
     if isinstance(exc, (ConnectionError, OSError)):
         return EnvironmentFailure(f"cannot reach {where}: {exc}")
     return None
+
+
+# AWS errors made into guidance: one line that says what to do ------------------------------
+THROTTLING = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException", "SlowDown",
+              "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException"}
+EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+          "UnauthorizedAccess", "Forbidden"}
+QUOTAS = {"VpcLimitExceeded": "VPCs per Region", "InstanceLimitExceeded": "running On-Demand instances",
+          "VcpuLimitExceeded": "running On-Demand vCPUs", "AddressLimitExceeded": "Elastic IP addresses per Region",
+          "TooManyBuckets": "general purpose buckets per account", "SubnetLimitExceeded": "subnets per VPC",
+          "DBInstanceQuotaExceeded": "DB instances per Region", "NodeQuotaForCustomerExceeded": "ElastiCache nodes per Region",
+          "TooManyLoadBalancers": "load balancers per Region", "TooManyTargetGroups": "target groups per Region"}
+IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses", "elasticmapreduce": "elasticmapreduce"}
+
+
+def _profile(backend: Backend) -> str:
+    options = getattr(backend, "options", None)
+    return getattr(options, "profile", None) or os.environ.get("AWS_PROFILE") or "default"
+
+
+def aws_guidance(exc: BaseException, backend: Backend) -> str | None:
+    """The one-line guidance for an AWS error the student (not the tutor) can act on, or None."""
+    import re  # noqa: PLC0415
+
+    import botocore.exceptions as bce  # noqa: PLC0415
+
+    profile = _profile(backend)
+    if isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)) or (
+            isinstance(exc, bce.BotoCoreError) and "sso" in type(exc).__name__.lower()):
+        return f"your AWS SSO session has expired or was never started: run `aws sso login --profile {profile}`, then the command again"
+    if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
+        return ("no AWS credentials in the standard chain (environment, --profile/AWS_PROFILE, SSO): run `aws configure` "
+                f"or `aws sso login --profile {profile}`, or use the sandbox (no --real)")
+    if isinstance(exc, bce.WaiterError):
+        name = getattr(exc, "name", "a waiter")
+        return (f"a resource is stuck: still not done after the tutor waited ({name}: {getattr(exc, 'last_response', {}).get('Error', {}).get('Message', exc)}); "
+                "AWS finishes deletions in the background: run the cleanup again in a few minutes")
+    if not isinstance(exc, bce.ClientError):
+        return None
+    err = exc.response.get("Error", {})
+    code, message = str(err.get("Code", "")), str(err.get("Message", "")).strip()
+    op = getattr(exc, "operation_name", "a call")
+    call = getattr(backend, "last_error_call", None) or {}
+    region = call.get("region") or getattr(backend, "region", None) or "this region"
+    if code in THROTTLING:
+        attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+        return (f"AWS throttled {op} ({code}: {message}) and kept throttling after {attempts} retries with adaptive backoff: "
+                "wait a minute and run the command again (what is done stays done)")
+    if code in EXPIRED or ("expired" in message.lower() and code in ("InvalidClientTokenId", "UnrecognizedClientException")):
+        return (f"your AWS credentials have expired ({code}): refresh them (`aws sso login --profile {profile}`, or new "
+                "temporary keys), then run the command again")
+    if code in DENIED or code.endswith("AccessDenied") or code.endswith("AccessDeniedException"):
+        named = re.search(r"perform: ([a-z0-9-]+:[A-Za-z0-9]+)", message)
+        prefix = IAM_PREFIX.get(call.get("prefix", ""), call.get("prefix", "")) if call.get("op") == op else ""
+        action = named.group(1) if named else (f"{prefix}:{op}" if prefix else op)
+        return f"access denied: this profile may not call {action} ({code}); allow the IAM action {action} for it, or use a profile that has it"
+    if code == "OptInRequired" or (code in ("UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure")
+                                   and region not in ("us-east-1", "this region")):
+        return (f"region {region} is not enabled for this account ({code}): enable it (AWS console, Account, AWS Regions) "
+                "or use a region that is, such as us-east-1")
+    quota = QUOTAS.get(code)
+    if quota or "LimitExceeded" in code or "QuotaExceeded" in code or code.startswith("TooMany"):
+        what = quota or (message or code)
+        return (f"a service quota is exceeded on {op}: {what} ({code}); delete what you no longer use or request an "
+                "increase in the Service Quotas console")
+    return None
+

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 OWNER_TAG = "saa-tutor-lab"
+#: Real mode's tags on everything the tutor creates: which lab, which command run, and whose.
+TAG_LAB, TAG_RUN, TAG_CREATED_BY = "tutor:lab", "tutor:run", "tutor:created-by"
+CREATED_BY = "saa-tutor"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class Context:
     notes: list[str] = field(default_factory=list)
     #: The language of the student's messages, for what a check cannot give in both (reports).
     lang: str = "en"
+    #: Real mode: the id of this command's run (tagged ``tutor:run``); None elsewhere.
+    run_id: str | None = None
+    #: Real mode: told of each resource created (kind, id), so the store records it at once.
+    on_created: Callable[[str, str], None] | None = None
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -60,7 +67,20 @@ class Context:
 
     def owner_tags(self, name: str) -> list[dict[str, str]]:
         """Tags a solution puts on what it creates, so it never adopts the student's work."""
-        return [{"Key": "Name", "Value": name}, {"Key": OWNER_TAG, "Value": self.lab_id}]
+        return [{"Key": "Name", "Value": name}, {"Key": OWNER_TAG, "Value": self.lab_id}, *self.run_tags()]
+
+    def run_tags(self) -> list[dict[str, str]]:
+        """Real mode's ``tutor:*`` tags (none on the sandbox, whose resources stay as they were)."""
+        if self.run_id is None:
+            return []
+        return [{"Key": TAG_LAB, "Value": self.lab_id}, {"Key": TAG_RUN, "Value": self.run_id},
+                {"Key": TAG_CREATED_BY, "Value": CREATED_BY}]
+
+    def created(self, kind: str, ident: str) -> None:
+        """A solution made ``ident``: in real mode the store records it before the call returns
+        (real mode's client hook calls this for every create; a solution may call it too)."""
+        if self.on_created is not None:
+            self.on_created(kind, ident)
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -82,6 +102,13 @@ def owned(resources: Iterable[dict[str, Any]], lab_id: str) -> list[dict[str, An
     return [r for r in resources if tag(r, OWNER_TAG) == lab_id]
 
 
+def is_tutors(resource: dict[str, Any], lab_id: str | None = None) -> bool:
+    """Whether real mode's tags say the tutor made it (for ``lab_id``, when given)."""
+    if tag(resource, TAG_CREATED_BY) != CREATED_BY:
+        return False
+    return lab_id is None or tag(resource, TAG_LAB) == lab_id
+
+
 def error_code(exc: BaseException) -> str:
     response = getattr(exc, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
@@ -100,7 +127,7 @@ def already_mine(ctx: Context, resource: dict[str, Any] | None, kind_en: str, ki
     do), False if it does not exist (create it); raises if the student's resource has the name."""
     if resource is None:
         return False
-    if tag(resource, OWNER_TAG) == ctx.lab_id:
+    if tag(resource, OWNER_TAG) == ctx.lab_id or is_tutors(resource, ctx.lab_id):
         return True
     raise SolveConflict(
         f"{kind_en} named {name} exists and was not created by the tutor; fix it yourself or run "

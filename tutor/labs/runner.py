@@ -52,8 +52,12 @@ class LabRunner:
         self.module = load_module(lab, folder)
         self.ctx = Context(
             lab_id=lab.id, region=lab.region, endpoint=backend.endpoint,
-            make_client=lambda service: backend.client(service, lab.region), lang=lang,
+            make_client=lambda service: backend.client(service, lab.region, lab_id=lab.id), lang=lang,
         )
+        if backend.kind == "real":  # tags and records: tutor.labs.real
+            self.ctx.run_id = getattr(backend, "run_id", None)
+            record = backend._recorder(lab.id, lab.region)  # type: ignore[attr-defined]
+            self.ctx.on_created = lambda kind, ident: record(kind, ident, "")
 
     # helpers ----------------------------------------------------------------------------
     def _fn(self, name: str) -> Callable[[Context], Any]:

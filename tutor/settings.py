@@ -1,0 +1,84 @@
+"""The student's settings: `settings.toml` in the tutor's data folder (read with tomllib).
+
+The real-AWS guard rails (the account deny and allow lists) live here and not in the progress
+database on purpose: a database that is reset, corrupt or moved aside must never open them.
+The backend and region defaults live beside them. A missing file means the defaults; a file
+that does not parse, or holds an unknown key or a wrong type, is a usage error (exit 2) —
+the tutor never guesses what a guard rail was meant to say.
+
+```toml
+backend = "sandbox"          # "sandbox" (default) or "real": what lab commands use without a flag
+region = "us-east-1"         # the region real-mode calls that are not a lab's use (a lab keeps its own)
+deny_accounts = ["111122223333"]   # never these accounts (empty by default)
+allow_accounts = []          # when not empty, only these accounts
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tutor import paths
+from tutor.errors import UsageError
+
+FILE_NAME = "settings.toml"
+BACKENDS = ("sandbox", "real")
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str = "sandbox"
+    """What lab commands use when no --real/--endpoint-url is given: "sandbox" or "real"."""
+    region: str | None = None
+    """Region for real-mode calls that belong to no lab (the caller identity); labs keep theirs."""
+    deny_accounts: tuple[str, ...] = field(default_factory=tuple)
+    """Accounts real mode refuses, whatever else is said (12-digit ids)."""
+    allow_accounts: tuple[str, ...] = field(default_factory=tuple)
+    """When not empty, the only accounts real mode accepts."""
+    path: Path | None = None
+    """Where they were read from (None: no file, the defaults)."""
+
+
+def settings_path() -> Path:
+    return paths.data_dir() / FILE_NAME
+
+
+def _accounts(raw: object, key: str, where: Path) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        raise UsageError(f"{where}: {key} must be a list of 12-digit account ids, not {raw!r}")
+    out = []
+    for item in raw:
+        text = str(item).strip()
+        if not _ACCOUNT.match(text):
+            raise UsageError(f"{where}: {key}: {item!r} is not a 12-digit account id (write it as a string)")
+        out.append(text)
+    return tuple(out)
+
+
+def load(path: Path | None = None) -> Settings:
+    """The settings, or the defaults when the file does not exist; a usage error if it is wrong."""
+    where = path or settings_path()
+    if not where.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(where.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise UsageError(f"{where}: not valid TOML: {exc}") from None
+    known = {"backend", "region", "deny_accounts", "allow_accounts"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise UsageError(f"{where}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    backend = data.get("backend", "sandbox")
+    if backend not in BACKENDS:
+        raise UsageError(f"{where}: backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    region = data.get("region")
+    if region is not None and (not isinstance(region, str) or not re.match(r"^[a-z]{2}(-[a-z]+)+-\d$", region)):
+        raise UsageError(f"{where}: region must look like us-east-1, not {region!r}")
+    return Settings(backend=backend, region=region,
+                    deny_accounts=_accounts(data.get("deny_accounts", []), "deny_accounts", where),
+                    allow_accounts=_accounts(data.get("allow_accounts", []), "allow_accounts", where),
+                    path=where)
