@@ -123,6 +123,13 @@ def build_parser() -> Parser:
                          ("reset", "empty it: every resource and the journal that would bring them back")):
         sp = sbsub.add_parser(action, parents=[common], help=text)
         sp.add_argument("--port", type=_port, default=None, help="port on 127.0.0.1, 1-65535 (default 5599)")
+    adv = sbsub.add_parser("advance", parents=[common, backend],
+                           help="move the sandbox's clock: publish CPU, evaluate alarms, notify, scale groups")
+    adv.add_argument("--minutes", type=int, required=True, metavar="M", help="minutes to advance (1-1440)")
+    adv_load = adv.add_mutually_exclusive_group()
+    adv_load.add_argument("--cpu", type=float, metavar="P", help="every group's average CPU %% during the minutes")
+    adv_load.add_argument("--from-loadtest", action="store_true",
+                          help="the CPU the last `tutor loadtest` run puts on each group")
 
     q = sub.add_parser("quiz", parents=[common], help="practice questions (TUI, or --headless with --answers)")
     q.add_argument("--mode", default="practice", choices=("practice", "exam", "review", "due"))
@@ -191,6 +198,10 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
     }
     if args.command == "sandbox" and args.action in ("start", "stop", "status", "reset"):
         return sandbox.handle
+    if args.command == "sandbox" and args.action == "advance":
+        from tutor.commands import advance  # noqa: PLC0415
+
+        return advance.advance
     if args.command == "cleanup":
         from tutor.commands import cleanup  # noqa: PLC0415
 
