@@ -113,3 +113,67 @@ def test_the_console_script_reports_an_empty_account(endpoint):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["alarms"] == {} and report["scaling"] == {} and report["notifications"] == []
+
+
+# the timeline screen ------------------------------------------------------------------------
+async def test_the_timeline_screen_draws_cpu_capacity_and_alarm_states():
+    from textual.app import App
+    from textual.widgets import Sparkline, Static
+
+    from tutor.sim import engine
+    from tutor.sim.alarms import AlarmSpec
+    from tutor.sim.scaling import GroupConfig, GroupState, Policy
+    from tutor.tui.timeline import TimelineScreen, alarm_strip
+
+    spec = AlarmSpec(ALARM, "AWS/EC2", "CPUUtilization", (("AutoScalingGroupName", GROUP),), "Average", 300, 2,
+                     70.0, "GreaterThanThreshold")
+    world = engine.World({GROUP: GroupConfig(GROUP, 2, 6)}, {GROUP: GroupState(2)},
+                         [Policy("cpu50", GROUP, "TargetTrackingScaling", target=50.0, metric="ASGAverageCPUUtilization")],
+                         {ALARM: engine.AlarmInfo(spec, "OK")})
+    timeline = engine.run(world, 10, engine.constant(90)).timeline
+    # no complete 5-minute period before minute 5 (INSUFFICIENT_DATA), one breaching of two, then ALARM
+    assert alarm_strip(timeline, ALARM) == "????" + "." * 5 + "#"
+
+    class Host(App):
+        lang = "en"
+
+        def on_mount(self) -> None:
+            self.push_screen(TimelineScreen(timeline, "http://127.0.0.1:5599"))
+
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert list(screen.query_one(".tl-cpu", Sparkline).data) == [90.0] * 10
+        assert list(screen.query_one(".tl-capacity", Sparkline).data) == [2, 2, 4, 4, 4, 4, 4, 6, 6, 6]
+        alarms = [str(s.render()) for s in screen.query("#tl-alarms .tl-alarm")]
+        assert alarms == [f"{ALARM}  ????.....#  ALARM"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TimelineScreen)
+
+
+async def test_the_timeline_screen_says_how_to_make_one_when_there_is_none(endpoint):
+    from textual.app import App
+    from textual.widgets import Static
+
+    from tutor.tui.timeline import open_timeline
+
+    class Host(App):
+        lang = "en"
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = open_timeline(app, endpoint)
+        await pilot.pause()
+        assert "tutor sandbox advance --minutes 10 --cpu 90" in str(screen.query_one("#tl-status", Static).render())
+
+
+def test_the_clock_and_its_models_never_import_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, tutor.sim.clock, tutor.sim.engine, tutor.commands.advance; "
+            "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
