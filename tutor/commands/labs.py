@@ -161,7 +161,11 @@ def run(args: argparse.Namespace, out: Output) -> int:
         runner = _runner(lab, folder, out, backend)
         steps = [args.step] if args.step else None
         if backend.kind == "real":
+            from tutor.commands.cleanup import CAPSTONE_REAL  # noqa: PLC0415
             from tutor.labs.real_plan import lines, plan  # noqa: PLC0415
+
+            if lab.graded:
+                raise UsageError(CAPSTONE_REAL)
 
             todo = [s for s in (steps or [s.id for s in lab.steps]) if s not in runner.skipped_steps()]
             backend.confirm(f"{lab.id} --solve will create (tagged tutor:created-by=saa-tutor, tutor:lab={lab.id}, "

@@ -190,6 +190,8 @@ def aws_guidance(exc: BaseException, backend: Backend) -> str | None:
     if isinstance(exc, (bce.SSOTokenLoadError, bce.UnauthorizedSSOTokenError, bce.TokenRetrievalError)) or (
             isinstance(exc, bce.BotoCoreError) and "sso" in type(exc).__name__.lower()):
         return f"your AWS SSO session has expired or was never started: run `aws sso login --profile {profile}`, then the command again"
+    if isinstance(exc, bce.ProfileNotFound):
+        return f"AWS profile {profile!r} is not in your AWS config: `aws configure list-profiles` lists them"
     if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
         return ("no AWS credentials in the standard chain (environment, --profile/AWS_PROFILE, SSO): run `aws configure` "
                 f"or `aws sso login --profile {profile}`, or use the sandbox (no --real)")
