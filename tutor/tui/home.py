@@ -29,6 +29,7 @@ class HomeScreen(Screen):
         Binding("d", "due", "Due today", show=False),
         Binding("p", "progress", "Progress"),
         Binding("g", "dashboard", "Dashboard", show=False),
+        Binding("v", "timeline", "Timeline", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -197,6 +198,14 @@ class HomeScreen(Screen):
         from tutor.tui.dashboard import DashboardScreen
 
         self.app.push_screen(DashboardScreen())
+
+    def action_timeline(self) -> None:
+        """CPU, alarm states and capacity over the minutes of the last `tutor sandbox advance`."""
+        from tutor import sandbox
+        from tutor.tui.timeline import open_timeline
+
+        endpoint = self.app.lab_endpoint() or f"http://127.0.0.1:{sandbox.default_port()}"
+        open_timeline(self.app, endpoint)
 
     def action_lab(self) -> None:
         from tutor.tui.lab import LabScreen
