@@ -31,6 +31,9 @@ def _common(json_flag: bool = True) -> argparse.ArgumentParser:
                    help="progress database (default: $TUTOR_DB or the user data folder)")
     p.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
                    help="language of messages (default: the saved choice, else ko)")
+    p.add_argument("--fresh-db", action="store_true", default=argparse.SUPPRESS,
+                   help="if the progress database is damaged or not the tutor's, move it aside "
+                        "(NAME.corrupt-<time>) and start a fresh one (also $TUTOR_FRESH_DB=1)")
     return p
 
 
@@ -143,7 +146,11 @@ def build_parser() -> Parser:
     q.add_argument("--headless", action="store_true", help="no screen: read answers, print the report")
     q.add_argument("--answers", metavar="FILE", help='JSON lines {"id": ..., "answer": [keys]}; - for stdin')
 
-    sub.add_parser("progress", parents=[common], help="totals, accuracy, readiness, due cards, exams, labs")
+    pr = sub.add_parser("progress", parents=[common], help="totals, accuracy, readiness, due cards, exams, labs")
+    pr.add_argument("action", nargs="?", choices=("export", "import"), metavar="export|import",
+                    help="export: everything as one JSON document (FILE, default stdout); "
+                         "import: restore such a document into an empty database")
+    pr.add_argument("file", nargs="?", metavar="FILE", help="the export file (- for stdout/stdin)")
 
     whatif = sub.add_parser("whatif", help="what-if calculators (availability of a design)")
     wsub = whatif.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
@@ -206,6 +213,10 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
         from tutor.commands import cleanup  # noqa: PLC0415
 
         return cleanup.cleanup_all
+    if args.command == "progress" and getattr(args, "action", None) in ("export", "import"):
+        from tutor.commands import progress_io  # noqa: PLC0415
+
+        return progress_io.export if args.action == "export" else progress_io.import_
     if args.command == "quiz":
         return quiz.run_headless if (args.headless or args.answers) else None
     return table.get((args.command, getattr(args, "action", None)))
@@ -222,6 +233,14 @@ def _open_tui(args: argparse.Namespace) -> int:
     return run_app(db=getattr(args, "db", None), lang=getattr(args, "lang", None), start=start)
 
 
+def _database_policy(args: argparse.Namespace) -> None:
+    """--fresh-db for this command; a database moved aside is said on stderr, in one line."""
+    from tutor import store_guard  # noqa: PLC0415
+
+    store_guard.allow_fresh_db(bool(getattr(args, "fresh_db", False)))
+    store_guard.set_notice(lambda text: sys.stderr.write(f"tutor: {text}\n"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -234,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.json = False
         if not hasattr(args, "db"):
             args.db = None
+        _database_policy(args)
         handler = _handler(args)
         if handler is None:
             return _open_tui(args)

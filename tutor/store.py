@@ -1,7 +1,8 @@
 """The progress store: every answer, lab check and lesson read, in SQLite via sqlite-utils.
 
-The schema is versioned with sqlite-utils migrations. Each write is its own transaction, so a
-crash or Ctrl-C loses at most the write in flight. A store belongs to the thread that opened it
+The schema is versioned with sqlite-utils migrations. Each write is its own transaction that
+takes the write lock up front (tutor.store_guard), so several processes share one file and a
+crash or kill -9 loses at most the write in flight. A store belongs to the thread that opened it
 (sqlite3 refuses cross-thread use): front ends send results to that thread to be written.
 """
 
@@ -18,6 +19,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from tutor import paths
+from tutor import store_guard as guard
 
 migrations = Migrations("tutor")
 
@@ -110,18 +112,15 @@ def stamp() -> str:
 class Store:
     """Progress of one student, keyed by the catalog's stable ids (unknown ids are kept)."""
 
-    def __init__(self, path: str | Path | None = None):
-        import sqlite3
-
-        from tutor.errors import UsageError
-
+    def __init__(self, path: str | Path | None = None, *, fresh: bool | None = None):
+        """A damaged or foreign file raises DatabaseProblem unless ``fresh`` (default: --fresh-db or
+        TUTOR_FRESH_DB) moves it aside; ``moved_aside``/``pre_migration`` name the files kept."""
         self.path = paths.db_path(path)
-        try:
-            self.db = sqlite_utils.Database(self.path)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            migrations.apply(self.db)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise UsageError(f"cannot open the progress database {self.path}: {exc}") from None
+        self.db, self.moved_aside, self.pre_migration = guard.open_database(self.path, migrations, fresh)
+
+    def _write(self):
+        """A write transaction that holds the write lock from the start (see tutor.store_guard)."""
+        return guard.write(self.db.conn, self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -132,13 +131,13 @@ class Store:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["settings"].upsert({"key": key, "value": value}, pk="key")
 
     # quiz -------------------------------------------------------------------------------
     def start_session(self, mode: str, params: dict[str, Any]) -> str:
         session_id = uuid.uuid4().hex
-        with self.db.atomic():
+        with self._write():
             self.db["quiz_sessions"].insert(
                 {"id": session_id, "mode": mode, "params": json.dumps(params), "started_at": now()}
             )
@@ -151,7 +150,7 @@ class Store:
         from tutor.quiz import srs  # noqa: PLC0415 - fsrs is light, but only answers need it
 
         when = when or datetime.now(timezone.utc)
-        with self.db.atomic():
+        with self._write():
             self.db["answers"].insert(
                 {
                     "question_id": question_id, "chosen": json.dumps(sorted(chosen)),
@@ -170,7 +169,7 @@ class Store:
 
     # review queues -------------------------------------------------------------------------
     def flag(self, question_id: str, on: bool = True) -> None:
-        with self.db.atomic():
+        with self._write():
             if on:
                 self.db["flags"].upsert({"question_id": question_id, "flagged_at": now()}, pk="question_id")
             else:
@@ -209,7 +208,7 @@ class Store:
 
     # exams --------------------------------------------------------------------------------
     def save_exam(self, state: Any) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["exams"].upsert(state.to_row(), pk="id")
 
     def active_exam(self) -> Any | None:
@@ -219,7 +218,7 @@ class Store:
         return ExamState.from_row(row) if row else None
 
     def finish_exam(self, exam_id: str, report: dict[str, Any]) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["exams"].update(exam_id, {"finished_at": now(), "report": json.dumps(report, ensure_ascii=False)})
 
     def exams(self) -> list[dict[str, Any]]:
@@ -240,7 +239,7 @@ class Store:
         return json.loads(row[0]) if row and row[0] else None
 
     def finish_session(self, session_id: str, report: dict[str, Any]) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["quiz_sessions"].update(
                 session_id,
                 {
@@ -304,7 +303,7 @@ class Store:
             for step in steps
             for check in step["checks"]
         ]
-        with self.db.atomic():
+        with self._write():
             self.db["lab_checks"].insert_all(rows)
 
     def lab_status(self, lab: str) -> dict[str, dict[str, Any]]:
@@ -328,7 +327,7 @@ class Store:
 
     def record_lab_event(self, lab: str, step: str, kind: str, detail: str = "", backend: str = "") -> None:
         """``kind``: hint (detail = level), skip, solve, reset (step "" = whole lab), complete."""
-        with self.db.atomic():
+        with self._write():
             self.db["lab_events"].insert({"lab": lab, "step": step, "kind": kind, "detail": detail,
                                           "backend": backend, "at": stamp()})
 
@@ -351,7 +350,7 @@ class Store:
 
     # question reports -----------------------------------------------------------------------
     def report_question(self, question_id: str, content_version: str, reason: str) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["question_reports"].insert({"question_id": question_id, "content_version": content_version,
                                                 "reason": reason, "reported_at": now()})
 
@@ -360,7 +359,7 @@ class Store:
 
     # lessons ----------------------------------------------------------------------------
     def record_lesson_read(self, day: str, lang: str, section: str | None = None) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["lesson_reads"].insert({"day": day, "lang": lang, "section": section or "", "read_at": now()})
 
     def lessons_read(self) -> dict[str, set[str]]:
@@ -372,7 +371,7 @@ class Store:
     # resources created in real mode --------------------------------------------------------
     def record_created(self, *, kind: str, resource_id: str, name: str = "", region: str, lab: str,
                        run: str, backend: str, account: str = "", endpoint: str = "") -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["created_resources"].insert({
                 "type": kind, "resource_id": resource_id, "name": name, "region": region, "lab": lab,
                 "run": run, "backend": backend, "account": account, "endpoint": endpoint,
@@ -398,7 +397,7 @@ class Store:
         if not idents:
             return
         marks = ",".join("?" * len(idents))
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 f"update created_resources set deleted_at = ? where deleted_at is null and account = ? "
                 f"and region = ? and endpoint = ? and (resource_id in ({marks}) or name in ({marks}))",

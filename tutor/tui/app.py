@@ -173,8 +173,71 @@ class TutorApp(App):
         self.store.close()
 
 
+class DatabaseProblemApp(App[bool]):
+    """Asked before anything opens: the progress database is damaged or not the tutor's.
+
+    Yes moves it aside (byte for byte, ``NAME.corrupt-<time>``) and starts a fresh one; no quits
+    and leaves it untouched. Returns True for yes.
+    """
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape,q", "answer(False)", "No")]
+    CSS = """
+    Screen { align: center middle; }
+    #problem { width: 80; height: auto; border: thick $error; padding: 1 2; }
+    #problem Horizontal { height: auto; margin-top: 1; }
+    #problem Button { margin-right: 2; }
+    """
+
+    def __init__(self, path: str, reason: str, lang: str = "ko"):
+        super().__init__()
+        self.path, self.reason, self.lang = path, reason, lang
+
+    def compose(self):
+        from textual.containers import Horizontal, Vertical  # noqa: PLC0415
+        from textual.widgets import Button, Static  # noqa: PLC0415
+
+        en = (f"The progress database {self.path} cannot be used: {self.reason}.\n\n"
+              "Move it aside (kept byte for byte beside it as .corrupt-<time>) and start a fresh one?")
+        ko = (f"진도 데이터베이스 {self.path}를 사용할 수 없습니다: {self.reason}.\n\n"
+              "이 파일을 옆으로 옮겨(.corrupt-<시각> 이름으로 그대로 보관) 새 데이터베이스로 시작할까요?")
+        with Vertical(id="problem"):
+            yield Static(ko if self.lang == "ko" else en, id="problem-text")
+            with Horizontal():
+                yield Button("예, 새로 시작 (y)" if self.lang == "ko" else "Yes, start fresh (y)", id="yes", variant="warning")
+                yield Button("아니요, 종료 (n)" if self.lang == "ko" else "No, quit (n)", id="no")
+
+    def on_button_pressed(self, event) -> None:
+        self.exit(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.exit(yes)
+
+
+def _open_store(db: str | None, lang: str | None) -> Store:
+    """The store, after asking the student what to do with a damaged or foreign database.
+
+    No leaves the file untouched and raises DatabaseProblem (the CLI says it in one line, exit 2).
+    """
+    import os  # noqa: PLC0415
+
+    from tutor import paths, store_guard  # noqa: PLC0415
+    from tutor.store import migrations  # noqa: PLC0415
+
+    if store_guard.fresh_db_allowed():
+        return Store(db)
+    path = paths.db_path(db)
+    reason = store_guard.diagnose(path, migrations)
+    if reason is None:
+        return Store(db)
+    lang = lang or os.environ.get("TUTOR_LANG") or "ko"
+    if not DatabaseProblemApp(str(path), reason, lang).run():
+        raise store_guard.DatabaseProblem(store_guard.problem_message(path, reason), path, reason)
+    return Store(db, fresh=True)
+
+
 def run_app(db: str | None = None, lang: str | None = None, start: dict[str, Any] | None = None) -> int:
-    store = Store(db)
+    store = _open_store(db, lang)
     app = TutorApp(store, lang=lang, start=start)
     app.run()
     return app.return_code or 0  # non-zero when the app stopped on an error
+
