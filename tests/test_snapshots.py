@@ -15,7 +15,7 @@ FIXTURE = [ROOT / "tests" / "fixtures" / "catalog" / "quizzes", ROOT / "content"
 
 def app_for(tmp_path, lang):
     return TutorApp(Store(tmp_path / "p.db"), load_catalog(FIXTURE), lang=lang,
-                    endpoint_url="http://127.0.0.1:5599", start_sandbox=False, watch_labs=False)
+                    endpoint_url="http://127.0.0.1:5599", start_sandbox=False, watch_labs=False, check_content=False)
 
 
 def test_home_korean(snap_compare, tmp_path):
