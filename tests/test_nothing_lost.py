@@ -351,3 +351,71 @@ def test_a_deeply_nested_answer_line_is_a_usage_error(tmp_path, monkeypatch, cap
     monkeypatch.setattr(sys, "stdin", io.StringIO("[" * 5000 + "\n"))
     code = main(["quiz", "--day", "1", "--count", "1", "--headless", "--answers", "-", "--db", str(tmp_path / "p.db")])
     assert code == 2 and "internal error" not in capsys.readouterr().err
+
+
+# the sandbox is never orphaned ---------------------------------------------------------------------
+def _server_gone(pid: int, timeout: float = 15) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_tutor_killed_while_starting_the_sandbox_leaves_one_the_next_start_reuses(isolated_home):
+    from tutor import paths, sandbox
+
+    port = sandbox.free_port()
+    log = paths.sandbox_dir() / "sandbox.log"
+    starter = subprocess.Popen(tutor_cmd("sandbox", "start", "--port", str(port)), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=ROOT, env=os.environ.copy())
+    deadline = time.monotonic() + 20
+    while not log.exists() and time.monotonic() < deadline:  # the server is being spawned
+        time.sleep(0.05)
+    time.sleep(0.5)
+    starter.send_signal(signal.SIGKILL)  # a closed terminal, in the tutor's first second
+    starter.wait(timeout=10)
+    server_pid = None
+    try:
+        again = run_tutor("sandbox", "start", "--port", str(port), "--json")
+        assert again.returncode == 0, again.stderr
+        data = json.loads(again.stdout)
+        assert data["running"] is True and data["reused"] is True and "reused" in again.stderr
+        server_pid = data["pid"]
+        state = json.loads((paths.sandbox_dir() / "state.json").read_text())
+        assert state["pid"] == server_pid and state["port"] == port  # written by the server itself
+        status = run_tutor("sandbox", "status", "--json")
+        assert json.loads(status.stdout)["pid"] == server_pid
+        # one folder, one sandbox: a second server for this folder refuses before touching the journal
+        second = subprocess.run([sys.executable, "-m", "tutor.sandbox.server", "--port", str(sandbox.free_port()),
+                                 "--state", str(paths.sandbox_dir())], capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert second.returncode == 3 and "already serves" in second.stderr and str(server_pid) in second.stderr
+        # another data folder finds the port taken by a sandbox that is not its own
+        other = run_tutor("sandbox", "start", "--port", str(port), env={"TUTOR_HOME": str(isolated_home.parent / "other")})
+        assert other.returncode == 3 and "another data folder" in other.stderr
+        other_status = run_tutor("sandbox", "status", "--json", env={"TUTOR_HOME": str(isolated_home.parent / "other"),
+                                                                     "TUTOR_SANDBOX_PORT": str(port)})
+        assert json.loads(other_status.stdout)["running"] is False
+    finally:
+        stopped = run_tutor("sandbox", "stop")
+        assert stopped.returncode == 0
+    assert server_pid is not None and _server_gone(server_pid)
+
+
+def test_a_sandbox_whose_state_file_was_lost_is_found_on_its_port(monkeypatch):
+    from tutor import paths, sandbox
+
+    port = sandbox.free_port()
+    monkeypatch.setenv("TUTOR_SANDBOX_PORT", str(port))
+    started = sandbox.start()
+    try:
+        (paths.sandbox_dir() / "state.json").unlink()
+        found = sandbox.status()
+        assert found.running and found.pid == started.pid
+        assert sandbox.start().reused is True
+    finally:
+        assert sandbox.stop() is True
+    assert _server_gone(started.pid)

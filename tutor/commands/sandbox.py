@@ -28,6 +28,9 @@ def handle(args: argparse.Namespace, out: Output) -> int:
     if action == "start":
         out.info(out.t("starting the sandbox ...", "샌드박스 시작 중 ..."))
         status = sandbox.start(args.port)
+        if status.reused:
+            out.info(out.t(f"reused this data folder's sandbox already running on port {status.port} (pid {status.pid})",
+                           f"이미 포트 {status.port}에서 실행 중인 이 데이터 폴더의 샌드박스를 다시 사용합니다(pid {status.pid})"))
     elif action == "stop":
         stopped = sandbox.stop()
         data = {"stopped": stopped, "running": False}

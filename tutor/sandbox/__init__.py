@@ -1,7 +1,9 @@
 """The local sandbox: start, stop and find the moto server that labs run against.
 
 This module only manages the process (``tutor.sandbox.server``) over HTTP and signals; it never
-imports moto, so the TUI's home screen and the CLI stay light.
+imports moto, so the TUI's home screen and the CLI stay light. The server records itself (its
+state file, its folder lock, its health answer naming its folder), so a tutor killed while
+starting it never leaves an orphan: the next start finds that sandbox and reuses it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class SandboxStatus:
     endpoint: str | None = None
     persistent: bool = False
     recording: str | None = None
+    #: ``start`` found this data folder's sandbox already there (perhaps orphaned) and kept it.
+    reused: bool = False
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -96,20 +100,75 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def status() -> SandboxStatus:
-    """The persistent sandbox started by `tutor sandbox start`, if it runs and answers."""
-    try:
-        state = json.loads(_state_file().read_text())
-    except (OSError, ValueError):
-        return SandboxStatus(running=False)
-    port, pid = state.get("port"), state.get("pid")
-    health = _health(port) if port else None
-    if not health or not health.get("ready"):
-        return SandboxStatus(running=False, port=port)
+def _own_folder() -> str:
+    return str(paths.sandbox_dir().resolve())
+
+
+def _whose(health: dict) -> str | None:
+    """The folder a sandbox serves (None: an older server that does not say)."""
+    return health.get("state_dir")
+
+
+def _running(port: int, health: dict, pid: int | None = None) -> SandboxStatus:
     return SandboxStatus(
         running=True, port=port, pid=health.get("pid", pid), endpoint=f"http://127.0.0.1:{port}",
         persistent=bool(health.get("persistent")), recording=str(paths.sandbox_dir() / JOURNAL_FILES[0]),
     )
+
+
+def status() -> SandboxStatus:
+    """This data folder's sandbox, if it runs and answers: found by the state file its server
+    writes, else on the default port (a sandbox whose state file was lost), by its folder."""
+    try:
+        state = json.loads(_state_file().read_text())
+    except (OSError, ValueError):
+        state = {}
+    port, pid = state.get("port"), state.get("pid")
+    if port:
+        health = _health(port)
+        if health and health.get("ready") and _whose(health) in (None, _own_folder()):
+            return _running(port, health, pid)
+        return SandboxStatus(running=False, port=port)
+    try:
+        port = default_port()
+    except UsageError:
+        return SandboxStatus(running=False)
+    health = _health(port, timeout=0.5)
+    if health and health.get("ready") and _whose(health) == _own_folder():
+        return _running(port, health)
+    return SandboxStatus(running=False)
+
+
+def _folder_busy() -> bool:
+    """Does a live sandbox hold this folder's lock (running, starting, or orphaned while starting)?"""
+    try:
+        import fcntl  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - not POSIX: no lock to ask
+        return False
+    lock = paths.sandbox_dir() / "sandbox.lock"
+    if not lock.exists():
+        return False
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _await_own(timeout: float) -> SandboxStatus | None:
+    """Wait for this folder's live sandbox to be ready; None if it dies first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        current = status()
+        if current.running:
+            return current
+        if not _folder_busy():
+            return None
+        time.sleep(0.1)
+    raise EnvironmentFailure(f"this folder's sandbox did not become ready within {timeout:.0f} s "
+                             f"(log: {paths.sandbox_dir() / 'sandbox.log'})")
 
 
 def _port_free(port: int) -> bool:
@@ -160,20 +219,27 @@ def start(port: int | None = None, timeout: float = 120.0) -> SandboxStatus:
     if port is not None and not 1 <= port <= 65535:
         raise UsageError(f"--port must be between 1 and 65535, not {port}")
     current = status()
+    if not current.running and _folder_busy():  # starting, or left starting by a killed tutor
+        current = _await_own(timeout) or current
     if current.running:
         if port is None or port == current.port:
+            current.reused = True
             return current
         raise EnvironmentFailure(
             f"a sandbox already runs on port {current.port}; stop it first (tutor sandbox stop)"
         )
     port = default_port() if port is None else port
     if not _port_free(port):
+        health = _health(port)
+        if health and _whose(health) and _whose(health) != _own_folder():
+            raise EnvironmentFailure(
+                f"port {port} is used by the sandbox of another data folder ({_whose(health)}); "
+                "stop it there, or choose another port with --port N (or TUTOR_SANDBOX_PORT)")
         raise EnvironmentFailure(f"port {port} on 127.0.0.1 is in use; choose another with --port N (or TUTOR_SANDBOX_PORT)")
     folder = paths.sandbox_dir()
     log = folder / "sandbox.log"
     proc = _spawn(port, folder, log)
-    pid = _wait_ready(proc, port, log, timeout)
-    _state_file().write_text(json.dumps({"port": port, "pid": pid, "started_at": time.time()}))
+    _wait_ready(proc, port, log, timeout)  # the server wrote state.json itself once it listened
     return status()
 
 
@@ -182,7 +248,10 @@ def stop(timeout: float = 10.0) -> bool:
     try:
         state = json.loads(_state_file().read_text())
     except (OSError, ValueError):
-        return False
+        found = status()  # a sandbox of this folder that lost its state file
+        if not found.running:
+            return False
+        state = {"pid": found.pid, "port": found.port}
     pid = state.get("pid")
     stopped = False
     if pid and _pid_alive(pid) and _health(state.get("port", 0)):

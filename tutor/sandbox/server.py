@@ -6,6 +6,11 @@ at the next start with the same ids (``tutor.sandbox.journal`` says how). The se
 counts those requests and answers a long poll on them (``/_tutor/changes``), so a lab watch
 re-checks the moment a student's command lands.
 
+The server, not the manager that starts it, owns its records: it holds ``DIR/sandbox.lock`` (one
+sandbox per folder, so never two writing one journal), writes ``DIR/state.json`` (pid, port,
+folder) as soon as it listens, and its health answer names its folder. A manager killed while
+starting it therefore leaves a sandbox the next `tutor sandbox start` finds and reuses.
+
 This module imports moto and must only run in its own process (moto holds hundreds of MB).
 """
 
@@ -125,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.state:
         args.state.mkdir(parents=True, exist_ok=True)
         journal_path, legacy = args.state / "journal.jsonl", args.state / "recording.jsonl"
+        # Before moto's slow import: a second sandbox of this folder stops here, not after replaying.
+        folder_lock = _lock_folder(args.state)  # noqa: F841 - held (open) for the life of the process
+        if folder_lock is None:
+            print(f"another sandbox already serves {args.state} (pid {_lock_owner(args.state)}); "
+                  "one folder, one sandbox, one journal", file=sys.stderr)
+            return 3
     for var in ("MOTO_ENABLE_RECORDING", "MOTO_RECORDER_FILEPATH"):
         os.environ.pop(var, None)  # moto's own recorder stays off: the journal replaces it
 
@@ -144,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = Sandbox(DomainDispatcherApplication(create_backend_app), jr.Journal(journal_path), legacy,
                       PRESERVED_HEADER_NAMES_ENVIRON_KEY)
     state = {"sandbox": "saa-tutor", "pid": os.getpid(), "port": args.port,
-             "persistent": journal_path is not None, "ready": False}
+             "persistent": journal_path is not None, "ready": False,
+             # Whose it is: the manager reuses a sandbox of its own folder found on the port.
+             "state_dir": str(args.state.resolve()) if args.state else None}
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         path = environ.get("PATH_INFO")
@@ -170,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 3
+    if args.state:
+        _write_state_file(args.state, args.port)  # the manager may die any moment now: the server says where it is
     threading.Thread(target=server.serve_forever, daemon=True).start()
     replayed = sandbox.replay()
     state["ready"] = True  # the manager waits for this: replayed state is complete
@@ -180,7 +195,56 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     server.shutdown()
+    if args.state:
+        _remove_state_file(args.state)
     return 0
+
+
+STATE_FILE, LOCK_FILE = "state.json", "sandbox.lock"
+
+
+def _lock_folder(folder: Path, attempts: int = 40) -> Any:
+    """An exclusive flock on ``folder/sandbox.lock`` (the open file, to keep), or None if another
+    live sandbox holds it. A manager peeking at the lock holds it for an instant: retried ~2 s."""
+    import fcntl  # noqa: PLC0415 - POSIX; the sandbox runs where the tutor runs
+
+    handle = open(folder / LOCK_FILE, "a+")
+    for _ in range(attempts):
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            time.sleep(0.05)
+            continue
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        return handle
+    handle.close()
+    return None
+
+
+def _lock_owner(folder: Path) -> str:
+    try:
+        return (folder / LOCK_FILE).read_text().strip() or "?"
+    except OSError:
+        return "?"
+
+
+def _write_state_file(folder: Path, port: int) -> None:
+    data = {"port": port, "pid": os.getpid(), "state_dir": str(folder.resolve()), "started_at": time.time()}
+    tmp = folder / f".{STATE_FILE}.{os.getpid()}"
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, folder / STATE_FILE)
+
+
+def _remove_state_file(folder: Path) -> None:
+    """Only this server's: a state file another start wrote since is left alone."""
+    try:
+        if json.loads((folder / STATE_FILE).read_text()).get("pid") == os.getpid():
+            (folder / STATE_FILE).unlink()
+    except (OSError, ValueError):
+        pass
 
 
 def _json(start_response: Any, data: dict[str, Any]) -> list[bytes]:
