@@ -345,8 +345,6 @@ def test_random_answer_lines_give_exit_0_or_2_never_a_crash(data, tmp_path, monk
     assert "internal error" not in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="found by the test above: tutor.commands.quiz.read_answers lets json's "
-                   "RecursionError through (internal error, exit 3); not this change's file, reported")
 def test_a_deeply_nested_answer_line_is_a_usage_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO("[" * 5000 + "\n"))
     code = main(["quiz", "--day", "1", "--count", "1", "--headless", "--answers", "-", "--db", str(tmp_path / "p.db")])

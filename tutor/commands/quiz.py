@@ -45,8 +45,8 @@ def read_answers(source: str) -> dict[str, list[str]]:
             continue
         try:
             item = json.loads(line)
-        except ValueError as exc:
-            raise UsageError(f"answers line {n}: not JSON ({exc.msg})") from exc
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly nested JSON
+            raise UsageError(f"answers line {n}: not JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             raise UsageError(f'answers line {n}: expected {{"id": "...", "answer": ["A"]}}')
         answer = item.get("answer")

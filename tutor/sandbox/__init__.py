@@ -278,7 +278,15 @@ def reset() -> SandboxStatus:
     req = urllib.request.Request(current.endpoint + RESET_PATH, data=b"", method="POST")
     with urllib.request.urlopen(req, timeout=60) as resp:
         resp.read()
+    _forget_clock(current.endpoint)
     return status()
+
+
+def _forget_clock(endpoint: str) -> None:
+    """An emptied sandbox starts its clock again (`tutor sandbox advance` keeps one per endpoint)."""
+    from tutor.sim.clock import forget  # noqa: PLC0415 - a small JSON file, no moto
+
+    forget(endpoint)
 
 
 @contextlib.contextmanager
