@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+BY_HAND = "## Measured by hand"
 
 TARGETS = {
     "cli start (tutor --version)": (0.6, "s"),
@@ -100,7 +101,9 @@ def main() -> int:
         ok = value <= target
         ok_all &= ok
         lines.append(f"| {name} | {value:.2f} {unit} | ≤ {target:g} {unit} | {'yes' if ok else 'NO'} |")
-    RESULTS.write_text("\n".join(lines) + "\n")
+    # Figures too slow for `make bench` (the whole test suite) are measured by hand and kept.
+    kept = RESULTS.read_text().split(BY_HAND, 1)[1] if RESULTS.exists() and BY_HAND in RESULTS.read_text() else ""
+    RESULTS.write_text("\n".join(lines) + "\n" + (f"\n{BY_HAND}{kept}" if kept else ""))
     print("\n".join(lines))
     return 0 if ok_all else 1
 
