@@ -63,3 +63,16 @@ async def test_hint_skip_and_marks(tmp_path, endpoint):
         assert lab.step.id == "launch-template"
         assert lab.step_label(0).startswith("↷")
         assert app.store.lab_events("ec2-asg")[-1]["kind"] == "skip"
+
+
+async def test_a_day_with_two_labs_asks_which(tmp_path, endpoint):
+    from tutor.tui.lab_picker import LabPicker
+
+    app = TutorApp(Store(tmp_path / "p.db"), endpoint_url=endpoint, start_sandbox=False, lang="ko", watch_labs=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down", "b")  # day 2: containers-fargate and serverless-api
+        await pilot.pause()
+        assert isinstance(app.screen, LabPicker)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.lab_id == "serverless-api"
