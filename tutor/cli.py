@@ -134,6 +134,21 @@ def build_parser() -> Parser:
     adv_load.add_argument("--from-loadtest", action="store_true",
                           help="the CPU the last `tutor loadtest` run puts on each group")
 
+    lt = sub.add_parser("loadtest", parents=[common],
+                        help="load-test a web tier (a local StreamCloud tier unless --url); ab if installed")
+    lt.add_argument("--url", metavar="URL", default=None,
+                    help="the page to load (default: start a local StreamCloud web tier on 127.0.0.1)")
+    lt.add_argument("--requests", type=int, required=True, metavar="N", help="requests in all")
+    lt.add_argument("--concurrency", type=int, required=True, metavar="C", help="requests in flight at once")
+    lt.add_argument("--workers", type=int, default=None, metavar="W",
+                    help="local tier: worker processes (default 2); more workers = the tier scaled out")
+    lt.add_argument("--work-ms", type=float, default=5.0, metavar="MS",
+                    help="local tier: CPU milliseconds each request costs (default 5)")
+    lt.add_argument("--publish", action="store_true",
+                    help="send the figures to CloudWatch (namespace StreamCloud) on the sandbox or --endpoint-url")
+    lt.add_argument("--endpoint-url", metavar="URL", default=None,
+                    help="with --publish: any AWS-compatible endpoint; also $AWS_ENDPOINT_URL")
+
     q = sub.add_parser("quiz", parents=[common], help="practice questions (TUI, or --headless with --answers)")
     q.add_argument("--mode", default="practice", choices=("practice", "exam", "review", "due"))
     _quiz_opts(q)
@@ -209,6 +224,10 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
         from tutor.commands import advance  # noqa: PLC0415
 
         return advance.advance
+    if args.command == "loadtest":
+        from tutor.commands import loadtest  # noqa: PLC0415
+
+        return loadtest.loadtest
     if args.command == "cleanup":
         from tutor.commands import cleanup  # noqa: PLC0415
 
