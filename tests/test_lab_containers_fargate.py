@@ -61,24 +61,6 @@ def build(endpoint, *, launch="FARGATE", desired=2, zones=2, service=True, **tas
                                "subnets": subnets, "securityGroups": [group], "assignPublicIp": "ENABLED"}})
 
 
-def test_empty_account_fails_every_check(lab_runner):
-    report = lab_runner(LAB).verify()
-    assert [s["id"] for s in report["steps"]] == STEPS
-    assert report["real_aws_only"] == [] and report["passed"] is False
-    for step in report["steps"]:
-        for check in step["checks"]:
-            assert check["passed"] is False, (step["id"], check)
-            assert check["message"]
-
-
-def test_each_solution_makes_its_step_pass(lab_runner):
-    runner = lab_runner(LAB)
-    for step in STEPS:
-        assert runner.verify(step)["passed"] is False
-        runner.solve([step])
-        result = runner.verify(step)
-        assert result["passed"] is True, result
-    assert runner.verify()["passed"] is True
 
 
 def test_solve_of_all_steps_on_an_empty_account(lab_runner):

@@ -89,24 +89,6 @@ def build(endpoint, *, db=None, replica="streamcloud-db", table=None, cache=None
     create_cache(client(endpoint, "elasticache"), **(cache or {}))
 
 
-def test_empty_account_fails_every_check(lab_runner):
-    report = lab_runner(LAB).verify()
-    assert [s["id"] for s in report["steps"]] == STEPS
-    assert report["real_aws_only"] == [] and report["passed"] is False
-    for step in report["steps"]:
-        for check in step["checks"]:
-            assert check["passed"] is False, (step["id"], check)
-            assert "create" in check["message"]
-
-
-def test_each_solution_makes_its_step_pass(lab_runner):
-    runner = lab_runner(LAB)
-    for step in STEPS:
-        assert runner.verify(step)["passed"] is False
-        runner.solve([step])
-        result = runner.verify(step)
-        assert result["passed"] is True, result
-    assert runner.verify()["passed"] is True
 
 
 def test_solution_is_idempotent(lab_runner, endpoint):

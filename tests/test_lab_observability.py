@@ -56,7 +56,7 @@ def build(endpoint, *, namespace="AWS/EC2", metric_name="CPUUtilization", dims=N
     other = sns.create_topic(Name="billing-alerts")["TopicArn"]
     actions = {"own": [topic], "none": [], "other": [other],
                "missing": [f"arn:aws:sns:us-east-1:{ACCOUNT}:streamcloud-alerts-old"],
-               "other-account": [f"arn:aws:sns:us-east-1:999999999999:streamcloud-alerts"]}[action]
+               "other-account": ["arn:aws:sns:us-east-1:999999999999:streamcloud-alerts"]}[action]
     cw.put_metric_alarm(
         AlarmName="streamcloud-high-cpu", Namespace=namespace, MetricName=metric_name,
         Dimensions=[{"Name": k, "Value": v} for k, v in (dims or {"AutoScalingGroupName": "streamcloud-web-asg"}).items()],
@@ -72,24 +72,6 @@ def build(endpoint, *, namespace="AWS/EC2", metric_name="CPUUtilization", dims=N
             {"SubscriptionType": "EMAIL", "Address": "me@example.com"}]}])
 
 
-def test_empty_account_fails_every_check(lab_runner):
-    report = lab_runner(LAB).verify()
-    assert [s["id"] for s in report["steps"]] == STEPS
-    assert report["real_aws_only"] == [] and report["passed"] is False
-    for step in report["steps"]:
-        for check in step["checks"]:
-            assert check["passed"] is False, (step["id"], check)
-            assert check["message"]
-
-
-def test_each_solution_makes_its_step_pass(lab_runner):
-    runner = lab_runner(LAB)
-    for step in STEPS:
-        assert runner.verify(step)["passed"] is False
-        runner.solve([step])
-        result = runner.verify(step)
-        assert result["passed"] is True, result
-    assert runner.verify()["passed"] is True
 
 
 def test_solve_of_all_steps_on_an_empty_account_is_idempotent(lab_runner, endpoint):

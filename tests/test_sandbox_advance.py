@@ -118,7 +118,7 @@ def test_the_console_script_reports_an_empty_account(endpoint):
 # the timeline screen ------------------------------------------------------------------------
 async def test_the_timeline_screen_draws_cpu_capacity_and_alarm_states():
     from textual.app import App
-    from textual.widgets import Sparkline, Static
+    from textual.widgets import Sparkline
 
     from tutor.sim import engine
     from tutor.sim.alarms import AlarmSpec

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from textual.widgets import DataTable, MarkdownViewer, Static
+from textual.widgets import DataTable, MarkdownViewer
 
 from tutor.store import Store
 from tutor.tui.choices import ChoiceList
