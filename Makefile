@@ -24,7 +24,7 @@ run: $(STAMP)
 
 test: $(TSTAMP)
 	$(BIN)/tutor content check --lang en
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 check: $(TSTAMP)
 	$(BIN)/tutor content check --lang en
