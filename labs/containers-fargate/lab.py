@@ -24,6 +24,8 @@ from tutor.labs.kit import (
     cleanup_steps,
     default_network,
     fail,
+    finder,
+    judged,
     missing,
     ok,
     subnet_zones,
@@ -97,10 +99,11 @@ NO_SERVICE = fail(
 
 
 # step cluster ---------------------------------------------------------------------------
-def check_cluster(ctx: Context) -> Result:
-    cluster = _cluster(ctx)
-    if cluster is None:
-        return NO_CLUSTER
+_find_cluster = finder(_cluster, NO_CLUSTER)
+
+
+@judged(_find_cluster)
+def check_cluster(ctx: Context, cluster: dict) -> Result:
     return ok(f"Cluster {CLUSTER_NAME} is ACTIVE.", f"클러스터 {CLUSTER_NAME}이(가) ACTIVE입니다.")
 
 
@@ -260,10 +263,11 @@ def check_service(ctx: Context) -> Result:
     return ok(f"Service {SERVICE_NAME} is ACTIVE in {CLUSTER_NAME}.", f"서비스 {SERVICE_NAME}이(가) {CLUSTER_NAME}에서 ACTIVE입니다.")
 
 
-def check_launch_type(ctx: Context) -> Result:
-    service = _service(ctx)
-    if service is None:
-        return NO_SERVICE
+_find_service = finder(_service, NO_SERVICE)
+
+
+@judged(_find_service)
+def check_launch_type(ctx: Context, service: dict) -> Result:
     if service.get("launchType") == "FARGATE":
         return ok("Launch type FARGATE.", "시작 유형 FARGATE.")
     providers = [p.get("capacityProvider") for p in service.get("capacityProviderStrategy") or []]
@@ -275,10 +279,8 @@ def check_launch_type(ctx: Context) -> Result:
                 f"서비스가 Fargate가 아닌 {shown}에서 실행됩니다: 관리할 EC2 인스턴스 없이 AWS가 작업을 실행하도록 서비스를 삭제하고(aws ecs delete-service --cluster {CLUSTER_NAME} --service {SERVICE_NAME} --force) --launch-type FARGATE로 다시 만드십시오. 시작 유형은 그 자리에서 바꿀 수 없습니다. 실제 AWS에서는 update-service --capacity-provider-strategy capacityProvider=FARGATE,weight=1로도 Fargate로 옮길 수 있지만 샌드박스는 용량 공급자 전략을 저장하지 않으므로 실습은 --launch-type을 사용합니다.")
 
 
-def check_desired_count(ctx: Context) -> Result:
-    service = _service(ctx)
-    if service is None:
-        return NO_SERVICE
+@judged(_find_service)
+def check_desired_count(ctx: Context, service: dict) -> Result:
     desired = service.get("desiredCount", 0)
     if desired >= MIN_DESIRED:
         return ok(f"Desired count {desired}.", f"원하는 작업 수 {desired}.")
@@ -286,10 +288,8 @@ def check_desired_count(ctx: Context) -> Result:
                 f"원하는 작업 수가 {desired}입니다: 다른 가용 영역에 작업이 남도록 {MIN_DESIRED} 이상으로 설정하십시오(aws ecs update-service --cluster {CLUSTER_NAME} --service {SERVICE_NAME} --desired-count 2).")
 
 
-def check_service_zones(ctx: Context) -> Result:
-    service = _service(ctx)
-    if service is None:
-        return NO_SERVICE
+@judged(_find_service)
+def check_service_zones(ctx: Context, service: dict) -> Result:
     subnet_ids = ((service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}).get("subnets") or []
     zones, gone = subnet_zones(ctx, subnet_ids)
     how = "--network-configuration 'awsvpcConfiguration={subnets=[subnet-a,subnet-b],securityGroups=[sg-id],assignPublicIp=ENABLED}'"

@@ -17,6 +17,8 @@ from tutor.labs.kit import (
     already_mine,
     error_code,
     fail,
+    finder,
+    judged,
     named,
     ok,
     owned,
@@ -164,10 +166,11 @@ def solve_network(ctx: Context) -> None:
 
 
 # step launch-template -----------------------------------------------------------------
-def check_template_exists(ctx: Context) -> Result:
-    template = _template(ctx)
-    if template is None:
-        return NO_LT
+_find_template = finder(_template, NO_LT)
+
+
+@judged(_find_template)
+def check_template_exists(ctx: Context, template: dict) -> Result:
     return ok(f"Launch template {LT_NAME} ({template['LaunchTemplateId']}), default version {template['DefaultVersionNumber']}.",
               f"시작 템플릿 {LT_NAME}({template['LaunchTemplateId']}), 기본 버전 {template['DefaultVersionNumber']}.")
 
@@ -240,10 +243,11 @@ def solve_launch_template(ctx: Context) -> None:
 
 
 # step asg ------------------------------------------------------------------------------
-def check_group(ctx: Context) -> Result:
-    group = _group(ctx)
-    if group is None:
-        return NO_ASG
+_find_group = finder(_group, NO_ASG)
+
+
+@judged(_find_group)
+def check_group(ctx: Context, group: dict) -> Result:
     used = _group_template_name(ctx, group)
     if used != LT_NAME:
         what = f"launch template {used}" if used else "no launch template (a launch configuration?)"
@@ -252,12 +256,10 @@ def check_group(ctx: Context) -> Result:
     return ok(f"{ASG_NAME} launches from {LT_NAME}.", f"{ASG_NAME}은(는) {LT_NAME}으로 인스턴스를 시작합니다.")
 
 
-def check_group_launches(ctx: Context) -> Result:
+@judged(_find_group)
+def check_group_launches(ctx: Context, group: dict) -> Result:
     """What the group really launches, where it is not the default version step 2 judges:
     a pinned or $Latest version other than the default, and instance type overrides."""
-    group = _group(ctx)
-    if group is None:
-        return NO_ASG
     template = _template(ctx)
     if _group_template_name(ctx, group) != LT_NAME or template is None:
         return fail(f"{ASG_NAME} does not launch from {LT_NAME}.", f"{ASG_NAME}이(가) {LT_NAME}으로 시작하지 않습니다.")
@@ -298,10 +300,8 @@ def _group_zones(ctx: Context, group: dict) -> tuple[list[str], list[str]]:
     return subnet_zones(ctx, subnet_ids)
 
 
-def check_group_zones(ctx: Context) -> Result:
-    group = _group(ctx)
-    if group is None:
-        return NO_ASG
+@judged(_find_group)
+def check_group_zones(ctx: Context, group: dict) -> Result:
     zones, gone = _group_zones(ctx, group)
     if gone:
         return fail(f"The group names subnets that no longer exist ({', '.join(gone)}): set --vpc-zone-identifier to existing subnets in at least 2 AZs.",
@@ -312,10 +312,8 @@ def check_group_zones(ctx: Context) -> Result:
                 f"그룹이 가용 영역 {len(zones)}개({', '.join(zones) or '없음'})에만 있습니다: 한 가용 영역의 장애가 계층 전체를 멈추지 않도록 최소 2개 가용 영역의 서브넷을 지정하십시오(update-auto-scaling-group --vpc-zone-identifier subnet-a,subnet-b).")
 
 
-def check_group_sizes(ctx: Context) -> Result:
-    group = _group(ctx)
-    if group is None:
-        return NO_ASG
+@judged(_find_group)
+def check_group_sizes(ctx: Context, group: dict) -> Result:
     lo, hi, want = group["MinSize"], group["MaxSize"], group["DesiredCapacity"]
     problems_en, problems_ko = [], []
     if lo < 2:
@@ -332,10 +330,8 @@ def check_group_sizes(ctx: Context) -> Result:
     return ok(f"MinSize {lo}, DesiredCapacity {want}, MaxSize {hi}.", f"MinSize {lo}, DesiredCapacity {want}, MaxSize {hi}.")
 
 
-def check_grace_period(ctx: Context) -> Result:
-    group = _group(ctx)
-    if group is None:
-        return NO_ASG
+@judged(_find_group)
+def check_grace_period(ctx: Context, group: dict) -> Result:
     grace = group.get("HealthCheckGracePeriod") or 0
     if grace > 0:
         return ok(f"Health check grace period is {grace} s.", f"상태 확인 유예 기간은 {grace}초입니다.")

@@ -20,7 +20,21 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
-from tutor.labs.kit import Cleanup, Context, Result, absent, already_mine, cleanup_steps, default_network, fail, missing, ok, with_tags
+from tutor.labs.kit import (
+    Cleanup,
+    Context,
+    Result,
+    absent,
+    already_mine,
+    cleanup_steps,
+    default_network,
+    fail,
+    finder,
+    judged,
+    missing,
+    ok,
+    with_tags,
+)
 
 ALB, TG = "streamcloud-alb", "streamcloud-web-tg"
 HEALTH_PATH = "/health"
@@ -78,17 +92,16 @@ def _forwards_to(action: dict, tg_arn: str) -> bool:
     return tg_arn in arns
 
 
-def check_alb_exists(ctx: Context) -> Result:
-    lb = _lb(ctx)
-    if lb is None:
-        return NO_ALB
+_find_lb = finder(_lb, NO_ALB)
+
+
+@judged(_find_lb)
+def check_alb_exists(ctx: Context, lb: dict) -> Result:
     return ok(f"Load balancer {ALB} found ({lb.get('DNSName')}).", f"로드 밸런서 {ALB}을(를) 찾았습니다({lb.get('DNSName')}).")
 
 
-def check_alb_type(ctx: Context) -> Result:
-    lb = _lb(ctx)
-    if lb is None:
-        return NO_ALB
+@judged(_find_lb)
+def check_alb_type(ctx: Context, lb: dict) -> Result:
     kind = lb.get("Type")
     if kind == "application":
         return ok(f"{ALB} is an Application Load Balancer (layer 7: path rules, HTTP health checks).",
@@ -97,10 +110,8 @@ def check_alb_type(ctx: Context) -> Result:
                 f"{ALB}은(는) application이 아닌 {kind} 유형의 로드 밸런서입니다: 유형은 바꿀 수 없으므로 삭제(aws elbv2 delete-load-balancer --load-balancer-arn ARN)한 뒤 --type application으로 다시 만드십시오.")
 
 
-def check_alb_zones(ctx: Context) -> Result:
-    lb = _lb(ctx)
-    if lb is None:
-        return NO_ALB
+@judged(_find_lb)
+def check_alb_zones(ctx: Context, lb: dict) -> Result:
     zones = sorted({z.get("ZoneName") for z in lb.get("AvailabilityZones") or []})
     if len(zones) >= 2:
         return ok(f"{ALB} spans {len(zones)} AZs: {', '.join(zones)}.", f"{ALB}은(는) 가용 영역 {len(zones)}개에 걸쳐 있습니다: {', '.join(zones)}.")
@@ -108,18 +119,17 @@ def check_alb_zones(ctx: Context) -> Result:
                 f"{ALB}이(가) 가용 영역 {len(zones)}개({', '.join(zones) or '없음'})에만 있어 단일 장애 지점입니다: aws elbv2 set-subnets --load-balancer-arn ARN --subnets SUBNET_A SUBNET_B로 다른 가용 영역의 서브넷을 추가하십시오.")
 
 
-def check_target_group(ctx: Context) -> Result:
-    tg = _tg(ctx)
-    if tg is None:
-        return NO_TG
+_find_tg = finder(_tg, NO_TG)
+
+
+@judged(_find_tg)
+def check_target_group(ctx: Context, tg: dict) -> Result:
     return ok(f"Target group {TG} found ({tg.get('Protocol')}:{tg.get('Port')}).",
               f"대상 그룹 {TG}을(를) 찾았습니다({tg.get('Protocol')}:{tg.get('Port')}).")
 
 
-def check_health_check_path(ctx: Context) -> Result:
-    tg = _tg(ctx)
-    if tg is None:
-        return NO_TG
+@judged(_find_tg)
+def check_health_check_path(ctx: Context, tg: dict) -> Result:
     path = tg.get("HealthCheckPath") or "none"
     if path == HEALTH_PATH:
         return ok(f"{TG} checks {HEALTH_PATH}.", f"{TG}은(는) {HEALTH_PATH}을(를) 상태 확인합니다.")
@@ -127,13 +137,11 @@ def check_health_check_path(ctx: Context) -> Result:
                 f"{TG}의 상태 확인 경로가 {HEALTH_PATH}이(가) 아닌 {path}입니다: 앱이 의존하는 서비스가 중단되어도 응답하는 페이지를 확인하면 고장 난 대상이 계속 트래픽을 받습니다. aws elbv2 modify-target-group --target-group-arn ARN --health-check-path {HEALTH_PATH}로 설정하십시오.")
 
 
-def check_listener(ctx: Context) -> Result:
-    lb = _lb(ctx)
-    if lb is None:
-        return NO_ALB
+@judged(_find_lb)
+def check_listener(ctx: Context, lb: dict) -> Result:
     listeners = ctx.client("elbv2").describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
     http = [li for li in listeners if li.get("Protocol") == "HTTP"]
-    create = f"aws elbv2 create-listener --load-balancer-arn ARN --protocol HTTP --port 80 --default-actions Type=forward,TargetGroupArn=TG_ARN"
+    create = "aws elbv2 create-listener --load-balancer-arn ARN --protocol HTTP --port 80 --default-actions Type=forward,TargetGroupArn=TG_ARN"
     if not http:
         return fail(f"{ALB} has no HTTP listener: create one that forwards to {TG} ({create}).",
                     f"{ALB}에 HTTP 리스너가 없습니다: {TG}(으)로 전달하는 리스너를 만드십시오({create}).")

@@ -16,9 +16,28 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tutor.labs.dashboard_data import DashboardBodyError, get_body, parse_body, shows, text_widgets
+from tutor.labs.dashboard_data import (
+    DashboardBodyError,
+    get_body,
+    parse_body,
+    shows,
+    text_widgets,
+)
 from tutor.labs.kit import (
-    OWNER_TAG, Cleanup, Context, Problems, Result, SolveConflict, absent, already_mine, fail, missing, ok)
+    OWNER_TAG,
+    Cleanup,
+    Context,
+    Problems,
+    Result,
+    SolveConflict,
+    absent,
+    already_mine,
+    fail,
+    finder,
+    judged,
+    missing,
+    ok,
+)
 
 TOPIC = "streamcloud-alerts"
 ALARM = "streamcloud-high-cpu"
@@ -99,17 +118,16 @@ def check_topic(ctx: Context) -> Result:
     return ok(f"SNS topic {arns[0]}.", f"SNS 주제 {arns[0]}.")
 
 
-def check_alarm_exists(ctx: Context) -> Result:
-    alarm = _alarm(ctx)
-    if alarm is None:
-        return NO_ALARM
+_find_alarm = finder(_alarm, NO_ALARM)
+
+
+@judged(_find_alarm)
+def check_alarm_exists(ctx: Context, alarm: dict) -> Result:
     return ok(f"Alarm {ALARM} exists ({alarm.get('StateValue', '?')}).", f"경보 {ALARM}이(가) 있습니다({alarm.get('StateValue', '?')}).")
 
 
-def check_alarm_metric(ctx: Context) -> Result:
-    alarm = _alarm(ctx)
-    if alarm is None:
-        return NO_ALARM
+@judged(_find_alarm)
+def check_alarm_metric(ctx: Context, alarm: dict) -> Result:
     namespace, metric, _ = _watched(alarm)
     if (namespace, metric) == ("AWS/EC2", "CPUUtilization"):
         return ok("It watches AWS/EC2 CPUUtilization.", "AWS/EC2 CPUUtilization 지표를 감시합니다.")
@@ -117,10 +135,8 @@ def check_alarm_metric(ctx: Context) -> Result:
                 f"{namespace} {metric} 지표를 감시합니다: 웹 계층의 부하는 --namespace AWS/EC2 --metric-name CPUUtilization입니다{AGAIN_KO}.")
 
 
-def check_alarm_dimension(ctx: Context) -> Result:
-    alarm = _alarm(ctx)
-    if alarm is None:
-        return NO_ALARM
+@judged(_find_alarm)
+def check_alarm_dimension(ctx: Context, alarm: dict) -> Result:
     dims = {d["Name"]: d["Value"] for d in _watched(alarm)[2]}
     if dims == {"AutoScalingGroupName": ASG}:
         return ok(f"Dimension AutoScalingGroupName={ASG}.", f"차원 AutoScalingGroupName={ASG}.")
@@ -130,10 +146,8 @@ def check_alarm_dimension(ctx: Context) -> Result:
                 f"차원이 {shown if dims else '없음'}입니다: 그룹의 평균 CPU 지표에는 차원이 정확히 하나, --dimensions Name=AutoScalingGroupName,Value={ASG}만 있습니다{AGAIN_KO}.")
 
 
-def check_alarm_threshold(ctx: Context) -> Result:
-    alarm = _alarm(ctx)
-    if alarm is None:
-        return NO_ALARM
+@judged(_find_alarm)
+def check_alarm_threshold(ctx: Context, alarm: dict) -> Result:
     value = alarm.get("Threshold")
     if value == THRESHOLD:
         return ok("Threshold 70.", "임계값 70.")
@@ -141,10 +155,8 @@ def check_alarm_threshold(ctx: Context) -> Result:
                 f"임계값이 {value}입니다: --threshold 70(이 단계의 CPU 70%)으로 설정하십시오{AGAIN_KO}.")
 
 
-def check_alarm_operator(ctx: Context) -> Result:
-    alarm = _alarm(ctx)
-    if alarm is None:
-        return NO_ALARM
+@judged(_find_alarm)
+def check_alarm_operator(ctx: Context, alarm: dict) -> Result:
     operator = alarm.get("ComparisonOperator")
     if operator == OPERATOR:
         return ok(f"Comparison {OPERATOR}.", f"비교 연산자 {OPERATOR}.")
@@ -152,10 +164,8 @@ def check_alarm_operator(ctx: Context) -> Result:
                 f"비교 연산자가 {operator}입니다: 경보는 70일 때가 아니라 70을 넘을 때 울려야 하므로 --comparison-operator {OPERATOR}를 쓰십시오{AGAIN_KO}.")
 
 
-def check_alarm_periods(ctx: Context) -> Result:
-    alarm = _alarm(ctx)
-    if alarm is None:
-        return NO_ALARM
+@judged(_find_alarm)
+def check_alarm_periods(ctx: Context, alarm: dict) -> Result:
     periods = alarm.get("EvaluationPeriods") or 0
     if periods >= MIN_PERIODS:
         return ok(f"{periods} evaluation periods.", f"평가 기간 {periods}개.")
@@ -163,10 +173,8 @@ def check_alarm_periods(ctx: Context) -> Result:
                 f"평가 기간이 {periods}개입니다: 5분짜리 순간 급증 한 번에도 알림이 가므로 --evaluation-periods를 2 이상으로 설정하십시오{AGAIN_KO}.")
 
 
-def check_alarm_action(ctx: Context) -> Result:
-    alarm = _alarm(ctx)
-    if alarm is None:
-        return NO_ALARM
+@judged(_find_alarm)
+def check_alarm_action(ctx: Context, alarm: dict) -> Result:
     actions, topics = alarm.get("AlarmActions") or [], set(_topic_arns(ctx))
     if any(a in topics for a in actions):
         if alarm.get("ActionsEnabled", True):
@@ -293,19 +301,18 @@ def cleanup_dashboard(ctx: Context) -> list[dict]:
 
 
 # step budget --------------------------------------------------------------------------
-def check_budget_exists(ctx: Context) -> Result:
-    budget = _budget(ctx)
-    if budget is None:
-        return NO_BUDGET
+_find_budget = finder(_budget, NO_BUDGET)
+
+
+@judged(_find_budget)
+def check_budget_exists(ctx: Context, budget: dict) -> Result:
     limit = budget.get("BudgetLimit") or {}
     return ok(f"Budget {BUDGET} ({limit.get('Amount', '?')} {limit.get('Unit', '')}).".replace(" )", ")"),
               f"예산 {BUDGET}({limit.get('Amount', '?')} {limit.get('Unit', '')}).".replace(" )", ")"))
 
 
-def check_budget_cost(ctx: Context) -> Result:
-    budget = _budget(ctx)
-    if budget is None:
-        return NO_BUDGET
+@judged(_find_budget)
+def check_budget_cost(ctx: Context, budget: dict) -> Result:
     kind = budget.get("BudgetType")
     if kind == "COST":
         return ok("A cost budget.", "비용 예산입니다.")
@@ -313,10 +320,8 @@ def check_budget_cost(ctx: Context) -> Result:
                 f"{kind} 예산입니다: 이 단계의 알림은 지출 금액에 대한 것이므로 \"BudgetType\": \"COST\"여야 합니다. 유형은 바꿀 수 없으므로 삭제(aws budgets delete-budget --account-id \"$ACCOUNT_ID\" --budget-name {BUDGET})한 뒤 다시 만드십시오.")
 
 
-def check_budget_monthly(ctx: Context) -> Result:
-    budget = _budget(ctx)
-    if budget is None:
-        return NO_BUDGET
+@judged(_find_budget)
+def check_budget_monthly(ctx: Context, budget: dict) -> Result:
     unit = budget.get("TimeUnit")
     if unit == "MONTHLY":
         return ok("It resets every month.", "매월 재설정됩니다.")
@@ -342,10 +347,8 @@ def _notification_problems(n: dict) -> tuple[list[str], list[str]]:
     return en, ko
 
 
-def check_budget_alert(ctx: Context) -> Result:
-    budget = _budget(ctx)
-    if budget is None:
-        return NO_BUDGET
+@judged(_find_budget)
+def check_budget_alert(ctx: Context, budget: dict) -> Result:
     found = ctx.client("budgets").describe_notifications_for_budget(
         AccountId=_account(ctx), BudgetName=BUDGET).get("Notifications", [])
     problems = Problems()

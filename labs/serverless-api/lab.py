@@ -24,6 +24,8 @@ from tutor.labs.kit import (
     arn_like,
     cleanup_steps,
     fail,
+    finder,
+    judged,
     missing,
     ok,
     tags_as_list,
@@ -82,18 +84,17 @@ NO_API = fail(f"No HTTP API named {API_NAME} in us-east-1: create it (aws apigat
 
 
 # step table ---------------------------------------------------------------------------
-def check_table_exists(ctx: Context) -> Result:
-    table = _table(ctx)
-    if table is None:
-        return NO_TABLE
+_find_table = finder(_table, NO_TABLE)
+
+
+@judged(_find_table)
+def check_table_exists(ctx: Context, table: dict) -> Result:
     return ok(f"Table {TABLE_NAME} exists ({table.get('TableStatus', '?')}).",
               f"테이블 {TABLE_NAME}이(가) 있습니다({table.get('TableStatus', '?')}).")
 
 
-def check_table_key(ctx: Context) -> Result:
-    table = _table(ctx)
-    if table is None:
-        return NO_TABLE
+@judged(_find_table)
+def check_table_key(ctx: Context, table: dict) -> Result:
     hash_key = next((k["AttributeName"] for k in table.get("KeySchema", []) if k["KeyType"] == "HASH"), None)
     types = {a["AttributeName"]: a["AttributeType"] for a in table.get("AttributeDefinitions", [])}
     if hash_key == "title_id" and types.get("title_id") == "S":
@@ -103,10 +104,8 @@ def check_table_key(ctx: Context) -> Result:
                 f"파티션 키가 {shown}입니다: 키 스키마는 바꿀 수 없으므로 테이블을 삭제하고 --key-schema AttributeName=title_id,KeyType=HASH와 --attribute-definitions AttributeName=title_id,AttributeType=S로 다시 만드십시오.")
 
 
-def check_table_on_demand(ctx: Context) -> Result:
-    table = _table(ctx)
-    if table is None:
-        return NO_TABLE
+@judged(_find_table)
+def check_table_on_demand(ctx: Context, table: dict) -> Result:
     # A table created provisioned may omit BillingModeSummary: that is provisioned too.
     mode = (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
     if mode == "PAY_PER_REQUEST":
@@ -373,10 +372,11 @@ def _covers(source_arn: str, function_arn: str, api_id: str) -> bool:
     return any(arn_like(source_arn, base + path) for path in ("{id}", "tt0111161"))
 
 
-def check_permission(ctx: Context) -> Result:
-    found = _function(ctx)
-    if found is None:
-        return NO_FUNCTION
+_find_function = finder(_function, NO_FUNCTION)
+
+
+@judged(_find_function)
+def check_permission(ctx: Context, found: dict) -> Result:
     statements = [s for s in _policy_statements(ctx) if _allows_apigateway(s)]
     how_en = (f"aws lambda add-permission --function-name {FUNCTION_NAME} --statement-id apigateway-get-title "
               f"--action lambda:InvokeFunction --principal {APIGW} --source-arn 'arn:aws:execute-api:us-east-1:ACCOUNT_ID:API_ID/*/*/titles/{{id}}'")

@@ -312,3 +312,11 @@ def empty_bucket(ctx: Context, bucket: str, prefix: str = "") -> int:
         for upload in page.get("Uploads") or []:
             s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
     return count
+
+
+def finder(lookup: Callable[[Context], Any], missing_result: Result) -> Callable[[Context], Any]:
+    """For :func:`judged`: the resource ``lookup`` finds, or ``missing_result`` when it finds none."""
+    def find(ctx: Context) -> Any:
+        found = lookup(ctx)
+        return missing_result if found is None else found
+    return find
