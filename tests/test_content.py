@@ -247,3 +247,31 @@ def test_questions_link_to_the_section_that_teaches_them():
     for q in catalog.questions.values():  # every question reaches a teaching section, never the summary
         found = section_for(catalog.lesson(q.day, "en"), q)
         assert found and found != "checklist", q.id
+
+
+def test_a_check_without_a_function_is_reported_unless_the_lab_is_graded(tmp_path):
+    lab_dir = tmp_path / "labs" / "demo"
+    lab_dir.mkdir(parents=True)
+    (lab_dir / "lab.py").write_text("def solve(ctx):\n    pass\n\ndef cleanup(ctx):\n    return []\n\ndef grade(ctx, step_id):\n    return {}\n")
+    text = textwrap.dedent("""
+        id: demo
+        day: 1
+        title: {ko: 데모, en: Demo}
+        intro: {ko: 데모, en: Demo}
+        steps:
+          - id: one
+            title: {ko: 하나, en: One}
+            instructions: {ko: 하나, en: One}
+            commands: [aws ec2 describe-vpcs]
+            solution: solve
+            lesson: "1#placement-groups"
+            hints: [{ko: 힌트, en: Hint}, {ko: 답, en: Answer}]
+            checks:
+              - {id: criterion, describe: {ko: 기준, en: Criterion}}
+    """)
+    (lab_dir / "lab.yaml").write_text(text)
+    found = [p.message for p in check_catalog(load_catalog([tmp_path / "labs", ROOT / "content"]))]
+    assert any("check 'criterion' names no function" in m for m in found)
+    (lab_dir / "lab.yaml").write_text(text.replace("day: 1\n", "day: 1\ngraded: true\n"))
+    found = [p.message for p in check_catalog(load_catalog([tmp_path / "labs", ROOT / "content"]))]
+    assert not any("names no function" in m for m in found)

@@ -13,7 +13,7 @@ from typing import Any
 
 from tutor.capstone import cost as cost_estimate
 from tutor.capstone import evidence, rubric
-from tutor.labs.kit import Context, Result
+from tutor.labs.kit import Context
 
 LAB_ID = "streamcloud"
 LABS_DIR = Path(__file__).resolve().parent.parent
@@ -45,11 +45,6 @@ def grade(ctx: Context, step_id: str | None = None) -> dict[str, Any]:
     report["monthly_cost_usd"] = estimate["monthly_cost_usd"]
     report["cost"] = estimate
     return report
-
-
-def graded_by_rubric(ctx: Context) -> Result:
-    """Each check of this lab names a rubric criterion; grade() judges them all together."""
-    raise NotImplementedError("streamcloud is graded: verify calls grade(ctx, step_id)")
 
 
 # solutions: the pieces each area reads, built by their own labs' solutions --------------

@@ -341,7 +341,10 @@ def check_labs(catalog: Catalog) -> list[Problem]:
             if len(set(check_ids)) != len(check_ids):
                 problems.append(Problem(path, at, f"step {step.id!r}: two checks share an id"))
             for chk in step.checks:
-                if functions and chk.fn not in functions:
+                if chk.fn is None and not lab.graded:
+                    problems.append(Problem(path, lines.get(f"{step.id}/{chk.id}", at),
+                                            f"step {step.id!r}: check {chk.id!r} names no function (fn)"))
+                elif chk.fn is not None and functions and chk.fn not in functions:
                     problems.append(Problem(path, lines.get(f"{step.id}/{chk.id}", at),
                                             f"step {step.id!r}: check function {chk.fn!r} not found in {lab.module}"))
             if step.cleanup and functions and step.cleanup not in functions:

@@ -162,7 +162,9 @@ class Lesson(Strict):
 class LabCheck(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     describe: Text
-    fn: NonEmpty
+    #: The function that judges it; a graded lab's checks name rubric criteria that its
+    #: ``grade`` judges together, so they have none.
+    fn: NonEmpty | None = None
     real_aws_only: bool = False
 
 
