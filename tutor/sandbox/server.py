@@ -54,7 +54,7 @@ class Sandbox:
                 try:
                     for line in self.legacy.read_text(encoding="utf-8").splitlines():
                         try:
-                            self._quiet_call(*jr.legacy_environ(json.loads(line)))
+                            self._quiet_call(jr.legacy_environ(json.loads(line))[0])
                             done += 1
                         except ValueError:
                             continue
@@ -63,13 +63,13 @@ class Sandbox:
             records = list(self.journal.entries())
             for index, record in enumerate(records):
                 self.random.seed(jr.seed_for(SEED, index))
-                self._quiet_call(*jr.environ_for(record))
+                self._quiet_call(jr.environ_for(record)[0])
                 done += 1
             self.journal.count = len(records)
         return done
 
-    def _quiet_call(self, environ: dict[str, Any], body: bytes) -> None:
-        status, _, payload = jr.call(self.moto_app, environ)
+    def _quiet_call(self, environ: dict[str, Any]) -> None:
+        status, _, _ = jr.call(self.moto_app, environ)
         if status >= 400:  # the sandbox may have changed under an old journal: say so, go on
             print(f"replay: {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} -> {status}", file=sys.stderr)
 
