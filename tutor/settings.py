@@ -9,6 +9,9 @@ the tutor never guesses what a guard rail was meant to say.
 ```toml
 backend = "sandbox"          # "sandbox" (default) or "real": what lab commands use without a flag
 region = "us-east-1"         # the region real-mode calls that are not a lab's use (a lab keeps its own)
+lang = "ko"                  # "ko" or "en": the language of the app and of every command
+theme = "dark"               # "dark" or "light": the app's colours
+exam_date = 2027-01-15       # the day of your exam (a TOML date): home counts down and plans to it
 deny_accounts = ["111122223333"]   # never these accounts (empty by default)
 allow_accounts = []          # when not empty, only these accounts
 ```
@@ -16,9 +19,11 @@ allow_accounts = []          # when not empty, only these accounts
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tutor import paths
@@ -26,6 +31,8 @@ from tutor.errors import UsageError
 
 FILE_NAME = "settings.toml"
 BACKENDS = ("sandbox", "real")
+LANGS = ("ko", "en")
+THEMES = ("dark", "light")
 _ACCOUNT = re.compile(r"^\d{12}$")
 
 
@@ -39,6 +46,12 @@ class Settings:
     """Accounts real mode refuses, whatever else is said (12-digit ids)."""
     allow_accounts: tuple[str, ...] = field(default_factory=tuple)
     """When not empty, the only accounts real mode accepts."""
+    lang: str | None = None
+    """"ko" or "en"; None: not chosen (the app then uses $TUTOR_LANG, else Korean)."""
+    theme: str = "dark"
+    """"dark" or "light"."""
+    exam_date: dt.date | None = None
+    """The day of the student's exam; home counts down to it and the review plan aims at it."""
     path: Path | None = None
     """Where they were read from (None: no file, the defaults)."""
 
@@ -68,7 +81,7 @@ def load(path: Path | None = None) -> Settings:
         data = tomllib.loads(where.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise UsageError(f"{where}: not valid TOML: {exc}") from None
-    known = {"backend", "region", "deny_accounts", "allow_accounts"}
+    known = {"backend", "region", "deny_accounts", "allow_accounts", "lang", "theme", "exam_date"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise UsageError(f"{where}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -78,7 +91,48 @@ def load(path: Path | None = None) -> Settings:
     region = data.get("region")
     if region is not None and (not isinstance(region, str) or not re.match(r"^[a-z]{2}(-[a-z]+)+-\d$", region)):
         raise UsageError(f"{where}: region must look like us-east-1, not {region!r}")
+    lang = data.get("lang")
+    if lang is not None and lang not in LANGS:
+        raise UsageError(f"{where}: lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    theme = data.get("theme", "dark")
+    if theme not in THEMES:
+        raise UsageError(f"{where}: theme must be one of {', '.join(THEMES)}, not {theme!r}")
+    exam_date = data.get("exam_date")
+    if exam_date is not None and (not isinstance(exam_date, dt.date) or isinstance(exam_date, dt.datetime)):
+        raise UsageError(f"{where}: exam_date must be a date such as 2027-01-15 (no quotes), not {exam_date!r}")
     return Settings(backend=backend, region=region,
                     deny_accounts=_accounts(data.get("deny_accounts", []), "deny_accounts", where),
                     allow_accounts=_accounts(data.get("allow_accounts", []), "allow_accounts", where),
-                    path=where)
+                    lang=lang, theme=theme, exam_date=exam_date, path=where)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save(changes: dict[str, object], path: Path | None = None) -> Settings:
+    """Write the settings with ``changes`` applied (a value of None removes the key) and return
+    them. Validated by :func:`load` before the file is replaced, atomically, so a crash leaves the
+    old file or the new one, never half of one; the guard-rail lists are kept as they were."""
+    where = path or settings_path()
+    current = load(where)
+    unknown = sorted(set(changes) - {"backend", "region", "lang", "theme", "exam_date"})
+    if unknown:
+        raise UsageError(f"cannot set {', '.join(unknown)} here (edit {where} by hand)")
+    merged = replace(current, **changes)
+    lines = ["# The tutor's settings (see README, Settings). Rewritten by the tutor's settings screen:\n# values set by hand are kept, comments are not.\n"]
+    for key in ("backend", "region", "lang", "theme", "exam_date", "deny_accounts", "allow_accounts"):
+        value = getattr(merged, key)
+        if value is None or value == () or (key, value) in (("backend", "sandbox"), ("theme", "dark")):
+            continue  # defaults are not written, so a later default change reaches this student
+        lines.append(f"{key} = {_toml_value(value)}\n")
+    where.parent.mkdir(parents=True, exist_ok=True)
+    tmp = where.with_name(where.name + ".tmp")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    load(tmp)  # never replace a good file with one that does not read back
+    os.replace(tmp, where)
+    return load(where)
