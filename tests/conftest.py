@@ -18,11 +18,19 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory):
+    """One compiled-catalog cache for the session: every tutor process a test starts reads the
+    validated catalog from it instead of re-validating all content (tutor.content.cache)."""
+    return tmp_path_factory.mktemp("catalog-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
+def isolated_home(tmp_path, monkeypatch, shared_cache):
     """One module owns the paths (tutor.paths); pointing TUTOR_HOME here redirects them all."""
     home = tmp_path / "home"
     monkeypatch.setenv("TUTOR_HOME", str(home))
+    monkeypatch.setenv("TUTOR_CACHE_DIR", str(shared_cache))
     monkeypatch.setenv("TUTOR_LANG", "en")
     for var in ("TUTOR_DB", "TUTOR_CONTENT", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
         monkeypatch.delenv(var, raising=False)

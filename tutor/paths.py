@@ -31,6 +31,22 @@ def data_dir() -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """What the tutor can rebuild at any time (the compiled catalog): ``TUTOR_CACHE_DIR``, else a
+    ``cache`` folder in ``TUTOR_HOME`` when that is set, else the user's cache folder."""
+    chosen = os.environ.get("TUTOR_CACHE_DIR")
+    if chosen:
+        path = Path(chosen)
+    elif os.environ.get("TUTOR_HOME"):
+        path = data_dir() / "cache"
+    else:
+        from platformdirs import user_cache_path
+
+        path = user_cache_path("saa-tutor", appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The progress database: ``--db`` first, then ``TUTOR_DB``, then the data folder."""
     chosen = explicit or os.environ.get("TUTOR_DB")

@@ -247,9 +247,18 @@ def default_targets(root: Path | None = None) -> list[Path]:
 
 
 def load_catalog(targets: Iterable[Path] | None = None) -> Catalog:
-    """Load every lesson, question file and lab under ``targets`` (default: the project's)."""
+    """Load every lesson, question file and lab under ``targets`` (default: the project's, read
+    through the compiled cache of :mod:`tutor.content.cache` when nothing changed)."""
+    if targets is None:
+        from tutor.content import cache  # noqa: PLC0415
+
+        wanted = default_targets()
+        return cache.load_or_build(_files(wanted), lambda: _read(wanted))  # type: ignore[return-value]
+    return _read(list(targets))
+
+
+def _read(wanted: list[Path]) -> Catalog:
     catalog = Catalog()
-    wanted = list(targets) if targets is not None else default_targets()
     for target in wanted:
         if not target.exists():
             catalog.problems.append(Problem(_rel(target), 0, "no such file or folder"))

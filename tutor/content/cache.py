@@ -1,0 +1,78 @@
+"""The compiled catalog: the validated content, kept on disk so a start does not re-validate it.
+
+Parsing and validating every lesson, question and lab takes about a quarter of a second, paid
+by every `tutor` start and every headless command; reading the pickled result back takes a
+twentieth of that. The cache is only ever an optimisation:
+
+- it is keyed by the tutor's version, the content files' paths, sizes and modification times,
+  the source of the models and loader that built it, and the working folder (problem paths are
+  written relative to it), so a changed, added or removed file is seen at the next start and a
+  cache written by another version of the tutor is never trusted;
+- anything wrong with it (missing, truncated, unreadable, another key) means a rebuild, never
+  an error; it is written to a temporary file and renamed, so a crash or a second process never
+  leaves half a cache behind.
+
+It lives in :func:`tutor.paths.cache_dir`. Only the project's own catalog is cached: a catalog
+of other files (an author's `tutor content check PATH`, a test's fixtures) is always read fresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tutor import __version__, paths
+
+FILE_NAME = "catalog.pickle"
+_FORMAT = 1  # bump when the cache's own layout changes
+_BUILDERS = ("models.py", "loader.py")  # the code that shapes what is cached
+
+
+def key(files: Iterable[Path]) -> str:
+    """What the cached catalog was built from; any change gives another key."""
+    digest = hashlib.sha256(f"{_FORMAT}|{__version__}|{Path.cwd()}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _BUILDERS:
+        digest.update((here / name).read_bytes())
+    for file in files:
+        stat = file.stat()
+        digest.update(f"|{file}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def load_or_build(files: list[Path], build: Callable[[], object]) -> object:
+    """The cached catalog for ``files`` if it is there and current, else ``build()`` (then kept)."""
+    try:
+        wanted = key(files)
+    except OSError:  # a file vanished while we looked: read afresh, cache nothing
+        return build()
+    try:
+        path = paths.cache_dir() / FILE_NAME
+    except OSError:  # no cache folder can be made: read afresh every time
+        return build()
+    try:
+        with path.open("rb") as fh:
+            stored_key, catalog = pickle.load(fh)
+        if stored_key == wanted:
+            return catalog
+    except Exception:  # noqa: BLE001 - a missing, corrupt or foreign cache is rebuilt, never fatal
+        pass
+    catalog = build()
+    _store(path, wanted, catalog)
+    return catalog
+
+
+def _store(path: Path, wanted: str, catalog: object) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            pickle.dump((wanted, catalog), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # a read-only or full disk costs speed, not correctness
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
