@@ -174,6 +174,10 @@ def build_parser() -> Parser:
     wa.add_argument("expr", metavar="EXPR",
                     help="e.g. 'series(cloudfront, alb, parallel(ec2, ec2), rds-multi-az)' or 'series(99.99, parallel(99.5, 99.5))'")
 
+    pl = sub.add_parser("plan", parents=[common], help="the day-by-day study plan to your exam date")
+    pl.add_argument("--exam-date", metavar="YYYY-MM-DD", default=None,
+                    help="save the date of your exam (today or later) in settings.toml first")
+
     lesson = sub.add_parser("lesson", help="read the lessons without the app")
     lessub = lesson.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
     lessub.add_parser("list", parents=[common], help="the lessons and their sections")
@@ -224,6 +228,10 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
         from tutor.commands import advance  # noqa: PLC0415
 
         return advance.advance
+    if args.command == "plan":
+        from tutor.commands import plan  # noqa: PLC0415
+
+        return plan.plan
     if args.command == "loadtest":
         from tutor.commands import loadtest  # noqa: PLC0415
 

@@ -198,6 +198,13 @@ class Store:
     def cards(self) -> dict[str, str]:
         return {qid: card for qid, card in self.db.execute("select question_id, card from cards")}
 
+    def activity_times(self) -> list[str]:
+        """When anything was studied (answers, lesson reads, lab checks and events; ISO, UTC):
+        the home screen's streak."""
+        return [row[0] for row in self.db.execute(
+            "select answered_at from answers union select read_at from lesson_reads "
+            "union select checked_at from lab_checks union select at from lab_events")]
+
     def recent_answers(self, limit_per_task: int = 20) -> dict[str, list[int]]:
         """The last answers per task (newest first), for readiness."""
         out: dict[str, list[int]] = defaultdict(list)
