@@ -167,12 +167,15 @@ def build_parser() -> Parser:
                          "import: restore such a document into an empty database")
     pr.add_argument("file", nargs="?", metavar="FILE", help="the export file (- for stdout/stdin)")
 
-    whatif = sub.add_parser("whatif", help="what-if calculators (availability of a design)")
+    whatif = sub.add_parser("whatif", help="what-if calculators (availability of a design, S3 storage cost)")
     wsub = whatif.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
     wa = wsub.add_parser("availability", parents=[common],
                          help="composite availability of components in series and parallel")
     wa.add_argument("expr", metavar="EXPR",
                     help="e.g. 'series(cloudfront, alb, parallel(ec2, ec2), rds-multi-az)' or 'series(99.99, parallel(99.5, 99.5))'")
+    from tutor.commands.whatif import add_storage_cost_parser  # noqa: PLC0415
+
+    add_storage_cost_parser(wsub, common)
 
     pl = sub.add_parser("plan", parents=[common], help="the day-by-day study plan to your exam date")
     pl.add_argument("--exam-date", metavar="YYYY-MM-DD", default=None,
@@ -219,6 +222,7 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
         ("lab", "watch"): lab_steps.watch, ("lab", "reset"): lab_steps.reset, ("lab", "skip"): lab_steps.skip,
         ("lab", "hint"): lab_steps.hint, ("lab", "files"): lab_steps.files,
         ("content", "reports"): content.reports, ("whatif", "availability"): whatif.availability,
+        ("whatif", "storage-cost"): whatif.storage_cost,
         ("progress", None): quiz.progress, ("export", None): quiz.export,
         ("lesson", "list"): lessons.list_lessons, ("lesson", "show"): lessons.show,
     }

@@ -1,8 +1,9 @@
-"""`tutor whatif ...`: calculators over the tutor's models (availability of a design)."""
+"""`tutor whatif ...`: calculators over the tutor's models (availability of a design, S3 storage cost)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from tutor.commands import Output
 from tutor.errors import ExitCode
@@ -33,3 +34,72 @@ def availability(args: argparse.Namespace, out: Output) -> int:
 
     out.emit(data, human)
     return ExitCode.OK
+
+
+def storage_cost(args: argparse.Namespace, out: Output) -> int:
+    """Price a growing media library per S3 storage-class strategy (tutor.capstone.storage_cost);
+    exit 0 whenever it reports. Bad numbers never get here: the parser rejects them (exit 2)."""
+    from tutor.capstone.storage_cost import bar_strip, plan  # noqa: PLC0415 - reads the price table
+
+    data = plan(args.tb_per_month, args.years, args.object_mb, args.profile)
+
+    def human() -> str:
+        ko = out.lang == "ko"
+        inputs, rows = data["inputs"], data["strategies"]
+        top = max((max(r["monthly_usd"]) for r in rows), default=0.0)
+        lines = [out.t(f"{inputs['tb_per_month']:g} TB of new media a month for {inputs['years']} years, "
+                       f"{inputs['object_mb']:g} MB objects; access: {data['profile']['en']}",
+                       f"매월 신규 미디어 {inputs['tb_per_month']:g} TB, {inputs['years']}년, 객체 {inputs['object_mb']:g} MB; "
+                       f"접근 패턴: {data['profile']['ko']}"),
+                 out.t("monthly cost, one column per month (same scale for every strategy):",
+                       "월별 비용, 한 칸이 한 달(모든 전략이 같은 눈금):")]
+        for r in rows:
+            mark = "*" if r["id"] == data["cheapest"] else " "
+            name = r["name_ko"] if ko else r["name"]
+            lines.append(f"{mark} {name}")
+            lines.append(f"    {bar_strip(r['monthly_usd'], top, 60)}  ${r['total_usd']:,.2f}")
+            note = r["note_ko"] if ko else r["note_en"]
+            if note:
+                lines.append(f"    ({note})")
+        lines.append(out.t(f"* cheapest. us-east-1 list prices checked {data['assumptions']['prices_checked']}; "
+                           "requests, data transfer out and the free tier are left out.",
+                           f"* 가장 저렴. us-east-1 정가, {data['assumptions']['prices_checked']} 확인; "
+                           "요청, 외부 데이터 전송, 프리 티어는 제외했습니다."))
+        return "\n".join(lines)
+
+    out.emit(data, human)
+    return ExitCode.OK
+
+
+# the parser of `tutor whatif storage-cost` (kept here so the shared cli.py only registers it) --
+def _number(kind: type, low: float, high: float, what: str):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (low < value <= high if kind is float else low <= value <= high):
+            bounds = f"more than {low:g} and at most {high:g}" if kind is float else f"between {low} and {high}"
+            raise argparse.ArgumentTypeError(f"{what} must be {bounds}, not {text}")
+        return value
+    return parse
+
+
+def add_storage_cost_parser(actions: Any, common: argparse.ArgumentParser) -> None:
+    from tutor.capstone.storage_cost import DEFAULT_OBJECT_MB, DEFAULT_PROFILE, PROFILES  # noqa: PLC0415
+
+    p = actions.add_parser("storage-cost", parents=[common],
+                           help="monthly S3 cost of a growing media library per storage-class strategy")
+    p.add_argument("--tb-per-month", type=_number(float, 0, 100_000, "--tb-per-month"), default=2.0, metavar="N",
+                   help="TB of new media each month, more than 0 (default 2)")
+    p.add_argument("--years", type=_number(int, 1, 10, "--years"), default=3, metavar="N",
+                   help="how many years to plan, 1-10 (default 3)")
+    p.add_argument("--object-mb", type=_number(float, 0, 5 * 1024 * 1024, "--object-mb"), default=None, metavar="MB",
+                   help=f"average object size in MB (default {DEFAULT_OBJECT_MB:g}); under 0.125 MB (128 KB) "
+                        "objects are billed as 128 KB in IA classes and are not transitioned")
+    p.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE,
+                   help=f"access pattern by age (default {DEFAULT_PROFILE}): "
+                        + "; ".join(f"{k}: {v.en}" for k, v in PROFILES.items()))
+
+
+SPARK_MARKS = "▁▂▃▄▅▆▇█"
