@@ -100,6 +100,15 @@ def m004_created_resources(db: sqlite_utils.Database) -> None:
     db["created_resources"].create_index(["lab", "account", "region"])
 
 
+@migrations()
+def m005_answer_indexes(db: sqlite_utils.Database) -> None:
+    # The home screen's figures read a year of answers (100 000 rows) by task and by time;
+    # these indexes keep each of those reads to a few milliseconds (benchmarks/progress.py).
+    db["answers"].create_index(["task", "domain", "correct"], if_not_exists=True)  # accuracy()
+    db["answers"].create_index(["task"], if_not_exists=True)  # recent_answers(): (task, id) order
+    db["answers"].create_index(["answered_at"], if_not_exists=True)
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -177,11 +186,11 @@ class Store:
 
     def last_correct(self) -> dict[str, bool]:
         """Whether each answered question's latest answer was right, oldest latest answer first."""
-        last: dict[str, bool] = {}
-        for qid, ok in self.db.execute("select question_id, correct from answers order by id"):
-            last.pop(qid, None)  # re-inserted at the end: the order is that of the latest answer
-            last[qid] = bool(ok)
-        return last
+        # The latest answer per question through the question_id index (its rowid is the id),
+        # not a walk over every answer: a year of study is 100 000 rows.
+        return {qid: bool(ok) for qid, ok in self.db.execute(
+            "select question_id, correct from answers where id in "
+            "(select max(id) from answers group by question_id) order by id")}
 
     def mistakes(self) -> list[str]:
         """Questions answered wrong and not answered right since, then flagged ones."""
@@ -201,17 +210,20 @@ class Store:
     def activity_times(self) -> list[str]:
         """When anything was studied (answers, lesson reads, lab checks and events; ISO, UTC):
         the home screen's streak."""
-        return [row[0] for row in self.db.execute(
-            "select answered_at from answers union select read_at from lesson_reads "
-            "union select checked_at from lab_checks union select at from lab_events")]
+        # One time per hour studied is enough for a streak by day in any time zone, and keeps
+        # the list short however many answers there are (times are stored in UTC, +00:00).
+        return [row[0] + ":00:00+00:00" for row in self.db.execute(
+            "select substr(answered_at, 1, 13) as h from answers union select substr(read_at, 1, 13) "
+            "from lesson_reads union select substr(checked_at, 1, 13) from lab_checks "
+            "union select substr(at, 1, 13) from lab_events") if row[0]]
 
     def recent_answers(self, limit_per_task: int = 20) -> dict[str, list[int]]:
         """The last answers per task (newest first), for readiness."""
-        out: dict[str, list[int]] = defaultdict(list)
-        for task, ok in self.db.execute("select task, correct from answers order by id desc"):
-            if len(out[task]) < limit_per_task:
-                out[task].append(ok)
-        return dict(out)
+        # Per task through the (task, id) index: a few short reads instead of every answer.
+        tasks = [row[0] for row in self.db.execute("select distinct task from answers")]
+        return {task: [row[0] for row in self.db.execute(
+            "select correct from answers where task is ? order by id desc limit ?", [task, limit_per_task])]
+            for task in tasks}
 
     # exams --------------------------------------------------------------------------------
     def save_exam(self, state: Any) -> None:
@@ -263,17 +275,16 @@ class Store:
         """Totals plus accuracy per domain and per task (every answer counts)."""
         by_domain: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         by_task: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        by_question: set[str] = set()
         total = correct = 0
-        for row in self.db.execute("select question_id, correct, domain, task from answers"):
-            qid, ok, domain, task = row
-            total += 1
+        # Counted by SQLite over the (task, domain, correct) index, not row by row in Python.
+        for domain, task, n, ok in self.db.execute(
+                "select domain, task, count(*), coalesce(sum(correct), 0) from answers group by task, domain"):
+            total += n
             correct += ok
-            by_question.add(qid)
-            by_domain[str(domain)][0] += ok
-            by_domain[str(domain)][1] += 1
-            by_task[task][0] += ok
-            by_task[task][1] += 1
+            for bucket in (by_domain[str(domain)], by_task[task]):
+                bucket[0] += ok
+                bucket[1] += n
+        distinct = self.db.execute("select count(distinct question_id) from answers").fetchone()[0]
 
         def pct(pair: list[int]) -> dict[str, Any]:
             return {"answered": pair[1], "correct": pair[0],
@@ -283,7 +294,7 @@ class Store:
             "answered": total,
             "correct": correct,
             "accuracy": round(100 * correct / total, 1) if total else None,
-            "distinct_questions": len(by_question),
+            "distinct_questions": distinct,
             "by_domain": {k: pct(v) for k, v in sorted(by_domain.items())},
             "by_task": {k: pct(v) for k, v in sorted(by_task.items())},
         }
