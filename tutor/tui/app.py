@@ -66,6 +66,9 @@ class TutorApp(App):
             self.ensure_sandbox()
         if self.start_request:
             self.open_requested(self.start_request)
+        from tutor.tui import cost_meter  # noqa: PLC0415
+
+        self.call_after_refresh(cost_meter.install, self)  # measures after the first frame, never before
 
     def open_requested(self, req: dict[str, Any]) -> None:
         """`tutor quiz ...` without --headless opens the app on that quiz."""
@@ -133,13 +136,27 @@ class TutorApp(App):
 
     def report_worker(self, event: Worker.StateChanged) -> None:
         """One place turns every failed worker (the app's or a screen's) into a notification."""
+        from tutor.tui.cost_meter import after_worker  # noqa: PLC0415
+
+        after_worker(self, event)  # a lab run or reset changes what the cost meter counts
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
         text = error.message if isinstance(error, TutorError) else f"{type(error).__name__}: {error}"
         if event.worker.group == "sandbox":
             self.sandbox_detail, self.sandbox_state = text, "failed"
+        else:
+            from tutor.tui.error_dialog import show_if_aws  # noqa: PLC0415
+
+            if show_if_aws(self, event.worker):  # AWS guidance stays on screen until read
+                return
         self.notify(text, title=tr("error", self.lang), severity="error", timeout=10)
+
+    async def action_quit(self) -> None:
+        """q and ctrl+q: quit, after a warning while real AWS resources the tutor made still exist."""
+        from tutor.tui.cost_meter import confirm_quit  # noqa: PLC0415
+
+        confirm_quit(self)
 
     # actions ----------------------------------------------------------------------------
     def action_toggle_language(self) -> None:
