@@ -16,18 +16,32 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tutor import sandbox
+from tutor import settings as saved_settings
 from tutor.content.check import check_catalog
 from tutor.content.loader import Catalog, load_catalog
-from tutor.errors import TutorError
+from tutor.errors import TutorError, UsageError
+from tutor.language import saved_lang
 from tutor.store import Store
 from tutor.tui.i18n import localize_bindings, tr
 
 
+def _palette_provider():
+    from tutor.tui.commands_palette import TutorCommands  # noqa: PLC0415 - only when ctrl+p opens
+
+    return TutorCommands
+
+
+#: settings.toml's theme names -> Textual's built-in themes.
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
 class TutorApp(App):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {_palette_provider}
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("l", "toggle_language", "한국어/English"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
     ]
 
     lang: reactive[str] = reactive("ko")
@@ -49,7 +63,13 @@ class TutorApp(App):
         self.start_sandbox = start_sandbox and endpoint_url is None
         self.start_request = start
         self._started_sandbox = False
-        self.set_reactive(TutorApp.lang, lang or store.get_setting("lang", "ko") or "ko")
+        #: settings.toml could not be read (said once on the home screen; defaults meanwhile).
+        self.settings_problem: str | None = None
+        try:
+            self.settings = saved_settings.load()
+        except UsageError as exc:
+            self.settings, self.settings_problem = saved_settings.Settings(), exc.message
+        self.set_reactive(TutorApp.lang, lang or saved_lang(lambda: store.get_setting("lang")) or "ko")
 
     def on_mount(self) -> None:
         from tutor.tui.home import HomeScreen  # noqa: PLC0415
@@ -57,7 +77,10 @@ class TutorApp(App):
         self.title = tr("app.title", self.lang)
         self.sub_title = tr("app.subtitle", self.lang)
         localize_bindings(self, self.lang)
+        self.theme = THEMES.get(self.settings.theme, "textual-dark")
         self.push_screen(HomeScreen())
+        if self.settings_problem:
+            self.notify(self.settings_problem, title=tr("error", self.lang), severity="error", timeout=15)
         if self.check_content_on_start:
             self.check_content()
         if self.endpoint_url:
@@ -96,7 +119,9 @@ class TutorApp(App):
 
     def queue(self, mode: str) -> list:
         """The questions of the mistakes ("review") or due-today ("due") queue, in queue order."""
-        ids = self.store.mistakes() if mode == "review" else self.store.due()
+        from tutor.quiz.dashboard import due_queue  # noqa: PLC0415 - with an exam date: the plan's share today
+
+        ids = self.store.mistakes() if mode == "review" else due_queue(self.store)
         return [self.catalog.questions[i] for i in ids if i in self.catalog.questions]
 
     # sandbox ----------------------------------------------------------------------------
@@ -161,7 +186,29 @@ class TutorApp(App):
     # actions ----------------------------------------------------------------------------
     def action_toggle_language(self) -> None:
         self.lang = "en" if self.lang == "ko" else "ko"
-        self.store.set_setting("lang", self.lang)
+        self.save_settings(lang=self.lang)
+
+    def action_toggle_theme(self) -> None:
+        self.apply_theme("light" if self.settings.theme == "dark" else "dark")
+
+    def apply_theme(self, name: str) -> bool:
+        """Switch to the "dark" or "light" theme now and remember it in settings.toml."""
+        self.theme = THEMES[name]
+        return self.save_settings(theme=name)
+
+    def save_settings(self, **changes: object) -> bool:
+        """Write ``changes`` to settings.toml; a file that does not read is said in one line."""
+        try:
+            self.settings = saved_settings.save(changes)
+        except UsageError as exc:
+            self.notify(exc.message, title=tr("error", self.lang), severity="error", timeout=15)
+            return False
+        self.settings_problem = None
+        return True
+
+    def get_system_commands(self, screen: Screen):
+        # Textual's own theme picker offers themes settings.toml cannot hold: ours saves the choice.
+        return (c for c in super().get_system_commands(screen) if c.title != "Theme")
 
     def watch_lang(self, lang: str) -> None:
         self.title = tr("app.title", lang)
@@ -238,8 +285,6 @@ def _open_store(db: str | None, lang: str | None) -> Store:
 
     No leaves the file untouched and raises DatabaseProblem (the CLI says it in one line, exit 2).
     """
-    import os  # noqa: PLC0415
-
     from tutor import paths, store_guard  # noqa: PLC0415
     from tutor.store import migrations  # noqa: PLC0415
 
@@ -249,15 +294,24 @@ def _open_store(db: str | None, lang: str | None) -> Store:
     reason = store_guard.diagnose(path, migrations)
     if reason is None:
         return Store(db)
-    lang = lang or os.environ.get("TUTOR_LANG") or "ko"
+    from tutor.language import resolve_lang  # noqa: PLC0415
+
+    lang = resolve_lang(lang)
     if not DatabaseProblemApp(str(path), reason, lang).run():
         raise store_guard.DatabaseProblem(store_guard.problem_message(path, reason), path, reason)
     return Store(db, fresh=True)
 
 
+def build_app(store: Store, lang: str | None = None, **kwargs: Any) -> TutorApp:
+    """The app as `tutor` opens it: the language by tutor.language's rule ($TUTOR_LANG included)."""
+    from tutor.language import resolve_lang  # noqa: PLC0415
+
+    return TutorApp(store, lang=resolve_lang(lang, lambda: store.get_setting("lang")), **kwargs)
+
+
 def run_app(db: str | None = None, lang: str | None = None, start: dict[str, Any] | None = None) -> int:
     store = _open_store(db, lang)
-    app = TutorApp(store, lang=lang, start=start)
+    app = build_app(store, lang, start=start)
     app.run()
     return app.return_code or 0  # non-zero when the app stopped on an error
 

@@ -1,4 +1,8 @@
-"""The lesson viewer: a day's Markdown lesson with its table of contents."""
+"""The lesson viewer: a day's Markdown lesson with its table of contents.
+
+The contents sidebar wraps its headings (Korean headings are long and Textual's tree would cut
+them at the pane's edge), and `w` widens it for reading them side by side with the text.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from textual.content import Content
 from textual.widgets import Footer, Header, Label, Markdown, MarkdownViewer, OptionList
+from textual.widgets.markdown import MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
 from tutor.tui.i18n import tr
@@ -28,10 +34,35 @@ def anchor_for(heading: str) -> str:
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
+class WrappingContents(MarkdownTableOfContents):
+    """The table of contents as a list whose headings wrap instead of being cut."""
+
+    def compose(self) -> ComposeResult:
+        yield OptionList()
+
+    def rebuild_table_of_contents(self, table_of_contents) -> None:
+        entries = self.query_one(OptionList)
+        entries.clear_options()
+        # A mark starts each entry, so a wrapped heading's second line is not read as the next
+        # one; deeper levels are indented. Text is plain (a heading is never markup).
+        marks = {1: "", 2: "▸ ", 3: "  · "}
+        entries.add_options([Option(Content(marks[level] + name), id=block_id)
+                             for level, name, block_id in table_of_contents if level in marks])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(Markdown.TableOfContentsSelected(self.markdown, event.option.id))
+
+
 class LessonViewer(MarkdownViewer):
     """A MarkdownViewer whose web links open in the browser; it only navigates inside the lesson.
 
     (MarkdownViewer would treat https://... as a local file and fail.)"""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():  # Textual's document, with our contents beside it
+            yield WrappingContents(widget.markdown) if isinstance(widget, MarkdownTableOfContents) else widget
 
     async def _on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
         message.stop()
@@ -89,6 +120,7 @@ class LessonScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("t", "toggle_toc", "Contents"),
+        Binding("w", "widen_toc", "Wide contents"),
         Binding("z", "quiz", "Quiz"),
         Binding("u", "links", "Links"),
     ]
@@ -132,6 +164,11 @@ class LessonScreen(Screen):
     def action_toggle_toc(self) -> None:
         viewer = self.query_one(MarkdownViewer)
         viewer.show_table_of_contents = not viewer.show_table_of_contents
+
+    def action_widen_toc(self) -> None:
+        viewer = self.query_one(MarkdownViewer)
+        viewer.show_table_of_contents = True
+        self.toggle_class("-wide-toc")
 
     def action_quiz(self) -> None:
         from tutor.tui.quiz import QuizScreen
