@@ -1,19 +1,32 @@
-"""Home: the five days (and the extra topics) with lesson, quiz and lab status.
+"""Home: the five days (and the extra topics) with lesson, quiz and lab status, and around them
+what makes it the place to start each day: the next thing to do (n starts it), due reviews and
+the streak, the exam countdown with its day-by-day plan (D sets the date), readiness bars with
+the pass line, the mock-exam score chart and the week map.
 
+The day table (and the week map, from the same numbers) is drawn in the first frame; the other
+figures come from a thread worker right after it, on its own store connection (SQLite WAL lets
+a reader run beside the app's connection). The view is computed once per show, in
+``on_screen_resume``, which also runs for the first show. No dialog opens here on its own.
 Must not import boto3 or moto (a test proves it): nothing here talks to AWS.
 """
 
 from __future__ import annotations
 
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tutor.content.models import DAYS
-from tutor.labs.progress import lab_progress, summary_cell
+from tutor.labs.progress import summary_cell
+from tutor.quiz.dashboard import DayStatus, HomeFigures, week_status
+from tutor.tui import home_widgets as figures_text
 from tutor.tui.i18n import topic, tr
+
+#: Under this width the two figure columns stack under the day table instead of side by side.
+NARROW = 100
 
 
 class HomeScreen(Screen):
@@ -30,26 +43,42 @@ class HomeScreen(Screen):
         Binding("p", "progress", "Progress"),
         Binding("g", "dashboard", "Dashboard", show=False),
         Binding("v", "timeline", "Timeline", show=False),
+        Binding("n", "start_next", "Next"),
+        Binding("D", "exam_date", "Exam date", show=False),
+        Binding("a", "whatif_availability", "Availability what-if", show=False),
+        Binding("c", "whatif_storage", "Storage cost what-if", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="home"):
+        with VerticalScroll(id="home"):
             yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
-            yield Static(id="accuracy")
-            yield Static(id="queues")
-            yield Static(id="sandbox")
+            yield Static(figures_text.t("loading", self.app.lang), id="next-action")
+            with Horizontal(id="figures"):
+                with Vertical(id="today-column"):
+                    yield Static(id="today")
+                    yield Static(id="queues")
+                    yield Static(id="accuracy")
+                    yield Static(id="sandbox")
+                with Vertical(id="charts-column"):
+                    yield Static(id="readiness-bars")
+                    yield Static(id="score-chart")
+                    yield Static(id="week")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.figures: HomeFigures | None = None
         self.watch(self.app, "lang", lambda _: self.refresh_view(), init=False)
         self.watch(self.app, "sandbox_state", lambda _: self.show_sandbox(), init=False)
-        self.refresh_view()
+        self.set_class(self.app.size.width < NARROW, "narrow")
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_view()
+        self.refresh_view()  # the first show too: computing it in on_mount as well did it twice
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "narrow")
 
     @property
     def lang(self) -> str:
@@ -60,45 +89,70 @@ class HomeScreen(Screen):
         return DAYS[table.cursor_row] if 0 <= table.cursor_row < len(DAYS) else "1"
 
     def refresh_view(self) -> None:
-        app, lang = self.app, self.lang
-        catalog, store = app.catalog, app.store
+        """The day table and week map now (first frame); the rest from the worker."""
+        lang = self.lang
+        week = week_status(self.app.store, self.app.catalog, lang)
+        self.fill_table(week)
+        self.query_one("#week", Static).update(figures_text.week_map(week, lang))
+        self.show_sandbox()
+        self.load_figures(week, lang)
+
+    def fill_table(self, week: list[DayStatus]) -> None:
+        lang = self.lang
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        for key, width in (("day", 6), ("topic", 24), ("lesson", 8), ("quiz", 16), ("lab", 56)):
+        # The lab cell takes what the screen leaves (6+24+8+16 for the others, 2 a column of padding).
+        lab_width = max(12, min(56, self.app.size.width - 70))
+        for key, width in (("day", 6), ("topic", 24), ("lesson", 8), ("quiz", 16), ("lab", lab_width)):
             table.add_column(tr(key, lang), width=width)
-        reads = store.lessons_read()
-        answers = store.accuracy_by_day(catalog)
-        for day in DAYS:
-            lesson = catalog.lesson(day, lang)
-            lesson_cell = (tr("read", lang) if day in reads else "·") if lesson else tr("none", lang)
-            total = len(catalog.questions_for(day=day))
-            done, right = answers.get(day, (0, 0))
-            quiz_cell = f"{right}/{done} ({total})" if total else tr("none", lang)
-            labs = sorted((lab for lab in catalog.labs.values() if lab.day == day), key=lambda l: l.id)
-            lab_cell = ", ".join(summary_cell(lab_progress(store, lab), lang) for lab in labs) or tr("none", lang)
-            label = day if day == "extra" else f"{day}"
-            table.add_row(label, topic(day, lang), lesson_cell, quiz_cell, lab_cell, key=day)
+        for status in week:
+            lesson_cell = (tr("read", lang) if status.lesson_read else "·") if status.has_lesson else tr("none", lang)
+            quiz_cell = f"{status.right}/{status.answered} ({status.questions})" if status.questions else tr("none", lang)
+            lab_cell = ", ".join(summary_cell(p, lang) for p in status.labs) or tr("none", lang)
+            table.add_row(status.day, topic(status.day, lang), lesson_cell, quiz_cell, lab_cell, key=status.day)
         if 0 <= row < len(DAYS):
             table.move_cursor(row=row)
-        self.show_accuracy()
-        self.show_sandbox()
 
-    def show_accuracy(self) -> None:
-        lang, acc = self.lang, self.app.store.accuracy()
-        if not acc["answered"]:
+    @work(thread=True, exclusive=True, group="home", exit_on_error=False, name="home-figures")
+    def load_figures(self, week: list[DayStatus], lang: str) -> None:
+        """Readiness, exams, reviews, streak and the plan, on a connection of this thread."""
+        from tutor import settings  # noqa: PLC0415
+        from tutor.errors import UsageError  # noqa: PLC0415
+        from tutor.quiz.dashboard import gather  # noqa: PLC0415
+        from tutor.quiz.readiness import TARGET  # noqa: PLC0415
+        from tutor.store import Store  # noqa: PLC0415
+
+        try:
+            exam_date = settings.load().exam_date
+        except UsageError as exc:  # said once, as a notification: never a dialog before home
+            exam_date = None
+            self.app.call_from_thread(self.notify, exc.message, severity="warning", timeout=10)
+        store = Store(self.app.store.path)
+        try:
+            figures = gather(store, self.app.catalog, week, exam_date)
+            accuracy, active = store.accuracy(), store.active_exam()
+        finally:
+            store.close()
+        left = int(active.remaining()) if active is not None else None
+        self.app.call_from_thread(self.show_figures, figures, accuracy, left, lang, TARGET)
+
+    def show_figures(self, figures: HomeFigures, accuracy: dict, exam_left: int | None, lang: str, target: int) -> None:
+        self.figures = figures
+        self.query_one("#next-action", Static).update(figures_text.next_action_line(figures, lang))
+        self.query_one("#today", Static).update(figures_text.today_and_plan(figures, lang))
+        self.query_one("#readiness-bars", Static).update(figures_text.readiness_bars(figures.readiness, target, lang))
+        self.query_one("#score-chart", Static).update(figures_text.score_chart(figures.scores, lang))
+        if not accuracy["answered"]:
             text = f"{tr('accuracy', lang)}: {tr('no_answers', lang)}"
         else:
             parts = [f"{tr('domain', lang)} {d}: {v['accuracy']}% ({v['correct']}/{v['answered']})"
-                     for d, v in acc["by_domain"].items()]
+                     for d, v in accuracy["by_domain"].items()]
             text = f"{tr('accuracy', lang)}: " + "   ".join(parts)
         self.query_one("#accuracy", Static).update(text)
-        store = self.app.store
-        queues = [tr("due_today", lang, n=len(store.due())), tr("mistakes_n", lang, n=len(store.mistakes()))]
-        active = store.active_exam()
-        if active is not None:
-            left = int(active.remaining())
-            queues.append(tr("exam_active", lang, left=f"{left // 60}:{left % 60:02d}"))
+        queues = [tr("mistakes_n", lang, n=figures.mistakes)]
+        if exam_left is not None:
+            queues.append(tr("exam_active", lang, left=f"{exam_left // 60}:{exam_left % 60:02d}"))
         self.query_one("#queues", Static).update("   ".join(queues))
 
     def show_sandbox(self) -> None:
@@ -116,6 +170,41 @@ class HomeScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_lesson()
+
+    def action_start_next(self) -> None:
+        """Start the one thing the next-action line names (the plan's first item for today)."""
+        from tutor.tui.lab import LabScreen  # noqa: PLC0415
+        from tutor.tui.lesson import LessonScreen  # noqa: PLC0415
+        from tutor.tui.quiz import QuizScreen  # noqa: PLC0415
+
+        if self.figures is None:
+            return  # still being computed: the line says so
+        action = self.figures.next_action
+        if action.kind == "due":
+            self.action_due()
+        elif action.kind == "lesson":
+            self.app.push_screen(LessonScreen(action.ref))
+        elif action.kind == "quiz":
+            self.app.push_screen(QuizScreen(day=action.ref))
+        elif action.kind == "lab":
+            self.app.push_screen(LabScreen(action.ref))
+        elif action.kind == "task":
+            self.app.push_screen(QuizScreen(task=action.ref))
+        else:
+            self.action_exam()
+
+    def action_exam_date(self) -> None:
+        """Set the exam date (settings.toml); home then counts down and plans to it."""
+        from tutor import settings  # noqa: PLC0415
+        from tutor.errors import UsageError  # noqa: PLC0415
+        from tutor.tui.exam_date import ExamDateScreen  # noqa: PLC0415
+
+        try:
+            current = settings.load().exam_date
+        except UsageError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.app.push_screen(ExamDateScreen(current, self.lang))  # home refreshes when it resumes
 
     def action_lesson(self) -> None:
         from tutor.tui.lesson import LessonScreen
@@ -206,6 +295,16 @@ class HomeScreen(Screen):
 
         endpoint = self.app.lab_endpoint() or f"http://127.0.0.1:{sandbox.default_port()}"
         open_timeline(self.app, endpoint)
+
+    def action_whatif_availability(self) -> None:
+        from tutor.tui.whatif_availability import AvailabilityWhatIfScreen
+
+        self.app.push_screen(AvailabilityWhatIfScreen())
+
+    def action_whatif_storage(self) -> None:
+        from tutor.tui.whatif_storage import StorageWhatIfScreen
+
+        self.app.push_screen(StorageWhatIfScreen())
 
     def action_lab(self) -> None:
         from tutor.tui.lab import LabScreen
