@@ -183,6 +183,17 @@ def build_parser() -> Parser:
                          help="composite availability of components in series and parallel")
     wa.add_argument("expr", metavar="EXPR",
                     help="e.g. 'series(cloudfront, alb, parallel(ec2, ec2), rds-multi-az)' or 'series(99.99, parallel(99.5, 99.5))'")
+    ws = wsub.add_parser("scaling", parents=[common],
+                         help="Auto Scaling simulator: demand, capacity, CPU and dropped requests a minute under a policy")
+    ws.add_argument("--pattern", choices=("steady", "wave", "spike", "premiere"), default="steady",
+                    help="traffic: steady, a daily wave, a 10x spike for 15 minutes, the premiere night (default steady)")
+    ws.add_argument("--policy", default="target:50", metavar="POLICY",
+                    help="none|simple|step|target:N|scheduled|predictive (default target:50)")
+    ws.add_argument("--compare", metavar="POLICY", default=None, help="a second policy, reported as 'compare'")
+    ws.add_argument("--warmup", type=int, default=300, metavar="SECONDS", help="instance warm-up (default 300)")
+    ws.add_argument("--cooldown", type=int, default=300, metavar="SECONDS", help="scaling cooldown (default 300)")
+    ws.add_argument("--minutes", type=int, default=None, metavar="M",
+                    help="minutes to simulate, 1-2880 (default: the pattern's: 120, a day for wave, 12 h for premiere)")
     from tutor.commands.whatif import add_storage_cost_parser  # noqa: PLC0415
 
     add_storage_cost_parser(wsub, common)
@@ -235,6 +246,7 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
         ("lab", "watch"): lab_steps.watch, ("lab", "reset"): lab_steps.reset, ("lab", "skip"): lab_steps.skip,
         ("lab", "hint"): lab_steps.hint, ("lab", "files"): lab_steps.files,
         ("content", "reports"): content.reports, ("whatif", "availability"): whatif.availability,
+        ("whatif", "scaling"): whatif.scaling,
         ("whatif", "storage-cost"): whatif.storage_cost,
         ("progress", None): quiz.progress, ("export", None): quiz.export,
         ("lesson", "list"): lessons.list_lessons, ("lesson", "show"): lessons.show,

@@ -103,3 +103,52 @@ def add_storage_cost_parser(actions: Any, common: argparse.ArgumentParser) -> No
 
 
 SPARK_MARKS = "▁▂▃▄▅▆▇█"
+
+
+def spark_text(values: list[float], width: int = 60) -> str:
+    """A one-line sparkline: the series cut into ``width`` buckets, each drawn by its maximum."""
+    if not values:
+        return ""
+    size = max(1, -(-len(values) // width))  # ceil: every bucket but the last holds `size` minutes
+    peaks = [max(values[i:i + size]) for i in range(0, len(values), size)]
+    high = max(peaks)
+    if high <= 0:
+        return SPARK_MARKS[0] * len(peaks)
+    return "".join(SPARK_MARKS[min(7, int(p / high * 7 + 0.5))] for p in peaks)
+
+
+def scaling(args: argparse.Namespace, out: Output) -> int:
+    """Simulate the pattern under --policy (and --compare); exit 0 whenever it reports, drops or
+    not. A bad policy or an out-of-range number is a usage error (exit 2)."""
+    from tutor.sim.whatif_scaling import report  # noqa: PLC0415
+
+    data = report(args.pattern, args.policy, args.warmup, args.cooldown, args.minutes, args.compare)
+
+    def run_lines(run: dict) -> list[str]:
+        s, series = run["summary"], run["series"]
+        lines = [out.t(f"policy {run['policy']}: peak capacity {s['peak_capacity']}, dropped {s['dropped_total']:,} "
+                       f"({s['dropped_percent']:g} %), cost {s['cost_instance_hours']:g} instance-hours, "
+                       f"{s['scaling_actions']} scaling actions",
+                       f"정책 {run['policy']}: 최대 용량 {s['peak_capacity']}, 드롭 {s['dropped_total']:,}건 "
+                       f"({s['dropped_percent']:g}%), 비용 {s['cost_instance_hours']:g} 인스턴스-시간, "
+                       f"스케일링 {s['scaling_actions']}회")]
+        for key, en, ko in (("demand", "requests", "요청"), ("capacity", "capacity", "용량"), ("cpu", "CPU %", "CPU %"),
+                            ("dropped", "dropped", "드롭")):
+            values = [r[key] for r in series]
+            lines.append(f"  {out.t(en, ko):<9} {spark_text(values)}  max {max(values):g}")
+        return lines
+
+    def human() -> str:
+        lines = [out.t(f"{data['pattern']} from {data['starts_at']}, {data['minutes']} minutes; warm-up "
+                       f"{data['warmup_s']} s, cooldown {data['cooldown_s']} s; 1 instance = "
+                       f"{data['model']['requests_per_instance_per_minute']} requests/min at 100 % CPU",
+                       f"{data['pattern']}, {data['starts_at']}부터 {data['minutes']}분; 워밍업 {data['warmup_s']}초, "
+                       f"쿨다운 {data['cooldown_s']}초; 인스턴스 1대 = CPU 100%에서 분당 "
+                       f"{data['model']['requests_per_instance_per_minute']}건")]
+        lines += run_lines(data)
+        if "compare" in data:
+            lines += run_lines(data["compare"])
+        return "\n".join(lines)
+
+    out.emit(data, human)
+    return ExitCode.OK

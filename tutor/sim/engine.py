@@ -6,6 +6,7 @@ simulator made up) and a load, and returns what happened. Writing it back is the
 Each minute ``t`` of an advance, in this order (CloudWatch and Auto Scaling run concurrently in
 AWS; one fixed order keeps the sandbox reproducible):
 
+0. the scheduled actions of minute ``t`` run (:func:`tutor.sim.scaling.scheduled`);
 1. every group reports the minute's CPUUtilization from the load (a datapoint at ``t``);
 2. at the end of the minute every alarm is evaluated (:mod:`tutor.sim.alarms`); a change of
    state sends its actions' SNS notifications; an alarm in ALARM invokes its step and simple
@@ -49,6 +50,7 @@ class World:
     policies: list[scaling.Policy] = field(default_factory=list)
     alarms: dict[str, AlarmInfo] = field(default_factory=dict)
     series: dict[SeriesKey, dict[int, float]] = field(default_factory=dict)  # absolute minute -> value
+    scheduled: list[scaling.ScheduledAction] = field(default_factory=list)  # run at the start of their minute
 
 
 @dataclass
@@ -84,8 +86,17 @@ def run(world: World, minutes: int, load: Load, start: int = 0) -> Result:
     result.alarms = {name: {"state": a.state, "changed_at_minute": None, "reason": None}
                      for name, a in world.alarms.items()}
     by_arn = {p.arn: p for p in world.policies if p.arn}
+    due: dict[int, list[scaling.ScheduledAction]] = {}
+    for action in world.scheduled:
+        if start <= action.minute < start + minutes:
+            due.setdefault(action.minute, []).append(action)
     for t in range(start, start + minutes):
         now, rel = t + 1, t + 1 - start
+        for action in due.get(t, ()):
+            group = world.groups.get(action.group)
+            if group is not None:
+                world.groups[action.group], change = scaling.scheduled(group, world.states[action.group], action, t)
+                _record(result, action.group, change, rel - 1)
         for name, state in world.states.items():
             cpu = round(float(load(name, t, state.in_service(t))), 3)
             world.series.setdefault(cpu_key(name), {})[t] = cpu

@@ -27,6 +27,10 @@ The model, from the Amazon EC2 Auto Scaling User Guide:
 - **Simple scaling** applies one adjustment and then waits for the cooldown (the policy's
   ``Cooldown``, else the group's ``DefaultCooldown``, 300 s) before any further simple scaling.
   https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html
+- **Scheduled actions** set ``MinSize``, ``MaxSize`` and/or ``DesiredCapacity`` at a time; as
+  with UpdateAutoScalingGroup, a new minimum above the desired capacity raises it and a new
+  maximum below it lowers it (instances launched here warm up as the group's default says).
+  https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scheduled-scaling.html
 - **Adjustment types** ``ChangeInCapacity``, ``ExactCapacity``, ``PercentChangeInCapacity``
   (rounded toward zero, at least 1 in magnitude, then ``MinAdjustmentMagnitude``); the result
   is always clamped to ``MinSize``..``MaxSize``.
@@ -38,6 +42,7 @@ so an instance is InService the minute it is launched and starts its warm-up the
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
@@ -142,8 +147,8 @@ class Change:
     reason: str
 
 
-def warmup_minutes(group: GroupConfig, policy: Policy) -> int:
-    chosen = policy.warmup_s if policy.warmup_s is not None else group.default_instance_warmup_s
+def warmup_minutes(group: GroupConfig, policy: Policy | None = None) -> int:
+    chosen = policy.warmup_s if policy is not None and policy.warmup_s is not None else group.default_instance_warmup_s
     return _minutes(group.default_cooldown_s if chosen is None else chosen)
 
 
@@ -248,3 +253,27 @@ def alarm_policy(group: GroupConfig, policy: Policy, state: GroupState, metric: 
     reason = (f"step scaling {policy.name} (alarm {alarm}): metric {metric:g} is {metric - threshold:+g} from "
               f"the threshold: {policy.adjustment_type} {step.adjustment:+d}")
     return apply(group, state, wanted, minute, reason, warmup_minutes(group, policy), group_cooldown(group))
+
+
+@dataclass(frozen=True)
+class ScheduledAction:
+    """A scheduled action of ``group`` at absolute ``minute``; None leaves a value as it is."""
+
+    group: str
+    minute: int
+    name: str = ""
+    min_size: int | None = None
+    max_size: int | None = None
+    desired: int | None = None
+
+
+def scheduled(group: GroupConfig, state: GroupState, action: ScheduledAction,
+              minute: int) -> tuple[GroupConfig, Change | None]:
+    """Run a scheduled action: the group's new configuration and the capacity change, if any."""
+    new = dataclasses.replace(group, min_size=group.min_size if action.min_size is None else action.min_size,
+                              max_size=group.max_size if action.max_size is None else action.max_size)
+    wanted = state.desired if action.desired is None else action.desired
+    parts = [f"{label} {value}" for label, value in (("min", action.min_size), ("max", action.max_size),
+                                                     ("desired", action.desired)) if value is not None]
+    reason = f"scheduled action {action.name}: " + ", ".join(parts)
+    return new, apply(new, state, wanted, minute, reason, warmup_minutes(new))

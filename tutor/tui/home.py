@@ -43,6 +43,7 @@ class HomeScreen(Screen):
         Binding("p", "progress", "Progress"),
         Binding("g", "dashboard", "Dashboard", show=False),
         Binding("v", "timeline", "Timeline", show=False),
+        Binding("s", "whatif_scaling", "Scaling what-if", show=False),
         Binding("n", "start_next", "Next"),
         Binding("D", "exam_date", "Exam date", show=False),
         Binding("a", "whatif_availability", "Availability what-if", show=False),
@@ -295,6 +296,12 @@ class HomeScreen(Screen):
 
         endpoint = self.app.lab_endpoint() or f"http://127.0.0.1:{sandbox.default_port()}"
         open_timeline(self.app, endpoint)
+
+    def action_whatif_scaling(self) -> None:
+        """The Auto Scaling what-if simulator: one traffic pattern, two policies side by side."""
+        from tutor.tui.whatif_scaling import WhatIfScalingScreen
+
+        self.app.push_screen(WhatIfScalingScreen())
 
     def action_whatif_availability(self) -> None:
         from tutor.tui.whatif_availability import AvailabilityWhatIfScreen
