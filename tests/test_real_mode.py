@@ -194,10 +194,21 @@ def test_cleanup_all_real_is_a_dry_run_by_default(account, isolated_home):
     assert wrong.returncode == 2 and len(lab_vpcs(account)) == 2
 
 
-def test_the_capstone_is_refused_in_real_mode(account):
-    result = tutor("lab", "run", "streamcloud", "--solve", "--real", *CONFIRMED)
-    assert result.returncode == 2 and "capstone" in result.stderr
+def test_the_capstone_verifies_read_only_and_solves_through_the_week_labs(account, isolated_home):
+    verify = tutor("lab", "verify", "streamcloud", "--real", "--json")  # read-only: nothing to confirm
+    assert verify.returncode == 1, verify.stderr
+    assert json.loads(verify.stdout)["backend"]["kind"] == "real"
+    assert "this lab runs in us-east-1" in verify.stderr
+    asked = tutor("lab", "run", "streamcloud", "--solve", "--real")
+    assert asked.returncode == 2 and "no terminal to ask" in asked.stderr
+    assert "ec2-asg/asg" in asked.stderr and "estimated total" in asked.stderr  # the week's steps, priced
     assert lab_vpcs(account) == []
+    solved = tutor("lab", "run", "streamcloud", "--solve", "--step", "cost", "--real", *CONFIRMED, "--json")
+    assert solved.returncode == 0, solved.stderr
+    rows = records(isolated_home)
+    # each piece is the lab's own: its tags and records, so that lab's (or --all's) cleanup finds it
+    assert rows and {r["lab"] for r in rows} <= {"ec2-asg", "storage-tuning", "containers-fargate", "observability"}
+    assert "streamcloud" not in {r["lab"] for r in rows}
 
 
 def test_cleanup_all_on_an_endpoint_deletes_at_once(endpoint):

@@ -44,7 +44,7 @@ def _backend_opts() -> argparse.ArgumentParser:
     p.add_argument("--real", action="store_true",
                    help="your own AWS account, behind guard rails (see README, Real AWS); honours $AWS_ENDPOINT_URL")
     p.add_argument("--profile", metavar="NAME", default=None, help="real AWS: the credentials profile (else $AWS_PROFILE, the chain)")
-    p.add_argument("--region", metavar="REGION", default=None, help="real AWS: region for the account check (a lab keeps its own)")
+    p.add_argument("--region", metavar="REGION", default=None, help="real AWS: the region labs run in (else $AWS_REGION, settings.toml); a lab pinned to its region says so and keeps it")
     p.add_argument("--account", metavar="ID", default=None, help="real AWS: the 12-digit account you mean; required with --yes")
     p.add_argument("--yes", action="store_true",
                    help="real AWS: go ahead without asking (only with a matching --account); cleanup: delete, not a dry run")
@@ -85,6 +85,8 @@ def build_parser() -> Parser:
     lsub.add_parser("list", parents=[common], help="the labs with their steps")
     s = lsub.add_parser("show", parents=[common], help="a lab's steps, instructions and CLI commands")
     s.add_argument("lab", metavar="LAB")
+    s.add_argument("--real", action="store_true",
+                   help="the commands as real AWS needs them: with the tutor's tags (JSON: commands_real per step)")
     r = lsub.add_parser("run", parents=[common, backend], help="run the solutions (--solve) then verify")
     r.add_argument("lab", metavar="LAB")
     r.add_argument("--solve", action="store_true", help="run every step's solution (required)")

@@ -31,9 +31,19 @@ def list_labs(args: argparse.Namespace, out: Output) -> int:
     return ExitCode.OK
 
 
+def _show_real(args: argparse.Namespace) -> bool:
+    """`lab show --real`, or real mode set in settings.toml (--endpoint-url is not a lab show flag)."""
+    if getattr(args, "real", False):
+        return True
+    from tutor import settings  # noqa: PLC0415
+
+    return settings.load().backend == "real"
+
+
 def show(args: argparse.Namespace, out: Output) -> int:
     lab, folder = _lab(load_catalog(), args.lab)
     lang = out.lang
+    real = _show_real(args)
     data: dict[str, Any] = {
         "id": lab.id, "day": lab.day, "region": lab.region, "title": lab.title.get(lang),
         "intro": lab.intro.get(lang),
@@ -46,9 +56,22 @@ def show(args: argparse.Namespace, out: Output) -> int:
                               for c in s.checks]}
                   for s in lab.steps],
     }
+    if real:  # the same commands with the tutor's tags, so a real cleanup finds the student's work
+        from tutor.labs.real_commands import CLI_RUN, tagged_commands  # noqa: PLC0415
+        from tutor.labs.real_hooks import run_tags  # noqa: PLC0415
+
+        tagged = tagged_commands(lab, CLI_RUN)
+        data["tags"] = run_tags(lab.id, CLI_RUN)
+        for step in data["steps"]:
+            step["commands_real"] = tagged[step["id"]]
 
     def human() -> str:
         lines = [f"# {lab.id}: {data['title']}", "", data["intro"].strip(), ""]
+        if real:
+            lines += [out.t("Real AWS: the commands carry the tutor's tags (tutor:lab, tutor:run=cli, "
+                            "tutor:created-by=saa-tutor), so `tutor lab cleanup --real` finds what you make.",
+                            "실제 AWS: 명령에 튜터의 태그(tutor:lab, tutor:run=cli, tutor:created-by=saa-tutor)가 붙어 "
+                            "있어 `tutor lab cleanup --real`이 직접 만든 리소스도 찾습니다."), ""]
         if data["files"]:
             lines += [out.t(f"Files the commands use ({', '.join(data['files'])}): run `tutor lab files {lab.id}` first, in the folder you type the commands in.",
                             f"명령이 사용하는 파일({', '.join(data['files'])}): 명령을 입력할 폴더에서 먼저 `tutor lab files {lab.id}`를 실행하십시오."), ""]
@@ -56,7 +79,7 @@ def show(args: argparse.Namespace, out: Output) -> int:
             flag = out.t(" (real AWS only)", " (실제 AWS 전용)") if s["real_aws_only"] else ""
             title = s["title"] if flag.strip() in s["title"] else s["title"] + flag
             lines += [f"## {i}. {s['id']}: {title}", "", s["instructions"].strip(), ""]
-            lines += [f"    {c}" for c in s["commands"]] + [""]
+            lines += [f"    {c}" for c in s.get("commands_real", s["commands"])] + [""]
             lines += [f"  - [{c['id']}] {c['describe']}" for c in s["checks"]]
             lines += [out.t(f"  hints: tutor lab hint {lab.id} --step {s['id']} ({s['hints']})",
                             f"  힌트: tutor lab hint {lab.id} --step {s['id']} ({s['hints']}개)"), ""]
@@ -94,10 +117,13 @@ def _checked_lab(args: argparse.Namespace):
     return lab, folder
 
 
-def _runner(lab, folder, out: Output, backend):
+def _runner(lab, folder, out: Output, backend, region: str | None = None):
+    from tutor.labs.real import lab_in_region  # noqa: PLC0415
     from tutor.labs.runner import LabRunner  # noqa: PLC0415 - boto3 only for lab commands
 
-    return LabRunner(lab, folder, backend, lang=out.lang)
+    # real mode: the lab in the region it runs in (--region/AWS_REGION unless pinned), so its
+    # solutions, checks, records and cleanup all use that one
+    return LabRunner(lab_in_region(lab, backend, region), folder, backend, lang=out.lang)
 
 
 def _verify_and_record(args, out, runner, backend) -> int:
@@ -139,11 +165,12 @@ def verify(args: argparse.Namespace, out: Output) -> int:
 
 
 def _say_region(out: Output, backend, lab) -> None:
-    """Real mode: a lab is pinned to its region (its checks and commands name its AZs)."""
-    wanted = getattr(backend, "region", None)
-    if backend.kind == "real" and wanted and wanted != lab.region:
-        out.info(out.t(f"lab {lab.id} is pinned to {lab.region}: it runs there, not in {wanted}",
-                       f"{lab.id} 실습은 {lab.region}에 고정되어 있어 {wanted}가 아니라 그곳에서 실행됩니다"))
+    """Real mode: a lab pinned to its region says so (tutor.labs.real.pinned_reason)."""
+    from tutor.labs.real import region_note  # noqa: PLC0415
+
+    note = region_note(lab, backend)
+    if note:
+        out.info(out.t(*note))
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
@@ -160,26 +187,41 @@ def run(args: argparse.Namespace, out: Output) -> int:
         _say_region(out, backend, lab)
         runner = _runner(lab, folder, out, backend)
         steps = [args.step] if args.step else None
+        solvers = [(runner, steps)]
         if backend.kind == "real":
-            from tutor.commands.cleanup import CAPSTONE_REAL  # noqa: PLC0415
-            from tutor.labs.real_plan import lines, plan  # noqa: PLC0415
+            from tutor.labs.real_plan import combined, lines, plan  # noqa: PLC0415
 
-            if lab.graded:
-                raise UsageError(CAPSTONE_REAL)
-
-            todo = [s for s in (steps or [s.id for s in lab.steps]) if s not in runner.skipped_steps()]
-            backend.confirm(f"{lab.id} --solve will create (tagged tutor:created-by=saa-tutor, tutor:lab={lab.id}, "
-                            f"tutor:run={backend.run_id})", lines(plan(lab, todo)), out.info)
+            if lab.graded:  # the week's labs' steps, each through its own lab (tags, records, guard)
+                solvers = _capstone_solvers(lab, steps, out, backend)
+            todo = [(r.lab, [s for s in (st or [s.id for s in r.lab.steps]) if s not in r.skipped_steps()])
+                    for r, st in solvers]
+            labs = ", ".join(r.lab.id for r, _ in solvers)
+            backend.confirm(f"{lab.id} --solve will create (tagged tutor:created-by=saa-tutor, tutor:lab={labs}, "
+                            f"tutor:run={backend.run_id})", lines(combined([plan(l, t) for l, t in todo])), out.info)
         store = Store(args.db)
         try:
             attach_store(backend, store)
-            solved = runner.solve(steps, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
+            solved = []
+            for one, st in solvers:
+                solved += one.solve(st, progress=lambda s: out.info(out.t(f"solving {s} ...", f"{s} 풀이 실행 중 ...")))
+            if solvers[0][0] is not runner:  # the capstone's areas are what was asked for
+                solved = steps or [s.id for s in lab.steps]
         finally:
             store.close()
             say_retries(out, backend)
         _record_events(args, lab.id, solved, "solve", backend.kind)
         out.info(out.t(f"solved: {', '.join(solved) or 'nothing'}", f"풀이 실행: {', '.join(solved) or '없음'}"))
         return _verify_and_record(args, out, runner, backend)
+
+
+def _capstone_solvers(lab, steps, out: Output, backend) -> list:
+    """Real mode: runners of the week's labs for the capstone's areas, in the capstone's region."""
+    from tutor.labs.real import capstone_steps  # noqa: PLC0415
+
+    catalog = load_catalog()
+    week = {k: v for k, v in catalog.labs.items() if not v.graded}
+    return [(_runner(week[i], catalog.lab_dirs[i], out, backend, region=lab.region), st)
+            for i, st in capstone_steps(lab, steps or [s.id for s in lab.steps], week)]
 
 
 def _record_events(args, lab_id: str, steps: list[str], kind: str, backend: str = "", detail: str = "") -> None:

@@ -64,7 +64,10 @@ class Backend:
                 kwargs["aws_access_key_id"] = sandbox.CREDENTIALS["AWS_ACCESS_KEY_ID"]
                 kwargs["aws_secret_access_key"] = sandbox.CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
         with _SESSION_LOCK:
-            return _session().client(service, **kwargs)
+            # a plain "real" backend is the capstone's read-only client cache (tutor.capstone.evidence):
+            # it reads the account real mode checked, with that command's --profile
+            session = _SESSION.get("real") if self.kind == "real" else None
+            return (session or _session()).client(service, **kwargs)
 
 
 @contextlib.contextmanager
@@ -110,7 +113,14 @@ def open_real(endpoint_url: str | None, options: Any) -> Backend:
         if failure is None:
             raise
         raise failure from exc
+    use_real_session(backend.session)  # only once the account passed the checks
     return backend
+
+
+def use_real_session(session: Any) -> None:
+    """Real mode opened ``session`` (its --profile): plain real-backend clients use it too."""
+    with _SESSION_LOCK:
+        _SESSION["real"] = session
 
 
 def check_endpoint(url: str) -> str:

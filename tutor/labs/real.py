@@ -15,6 +15,8 @@ A tutor that deletes the wrong thing or runs up a bill is worse than none, so re
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 import uuid
 from dataclasses import dataclass, field
@@ -61,7 +63,11 @@ class RealBackend(Backend):
         except bce.ProfileNotFound:
             raise UsageError(f"--profile {options.profile}: no such profile in your AWS config "
                              "(aws configure list-profiles shows them)") from None
-        self.region = options.region or settings.region or self.session.region_name or DEFAULT_REGION
+        # --region, then the SDK's environment (boto3 itself reads only AWS_DEFAULT_REGION), then
+        # settings.toml, then the profile's region: the region every lab not pinned to one runs in
+        self.region = (options.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+                       or settings.region or self.session.region_name or DEFAULT_REGION)
+        self.lab_regions: dict[str, str] = {}  # lab id -> the region its calls, checks and cleanup use
         self.identity: Identity | None = None
         self.recorder: Callable[[dict[str, Any]], None] | None = None
         self.guards: dict[str, Any] = {}  # lab id -> CleanupGuard while a cleanup runs
@@ -73,6 +79,8 @@ class RealBackend(Backend):
         data = super().to_json()
         data.update({"region": self.region, "run": self.run_id,
                      "account": self.identity.account if self.identity else None})
+        if self.lab_regions:
+            data["lab_regions"] = dict(self.lab_regions)
         return data
 
     def describe(self) -> str:
@@ -172,7 +180,8 @@ class RealBackend(Backend):
         if self.confirmed:
             return
         me = self.check_account()
-        info(f"real AWS: account {me.account}, caller {me.arn}, region {self.region}"
+        regions = ", ".join(sorted(set(self.lab_regions.values()))) or self.region
+        info(f"real AWS: account {me.account}, caller {me.arn}, region {regions}"
              + (f", endpoint {self.endpoint}" if self.endpoint else "") + f", run {self.run_id}")
         info(f"{action}:")
         for line in lines or ["(nothing listed)"]:
@@ -196,6 +205,56 @@ class RealBackend(Backend):
 
 def _noop(**_: Any) -> None:
     return None
+
+
+# region -------------------------------------------------------------------------------------
+#: A region or Availability Zone name in a lab's text (us-east-1, us-east-1a, ap-northeast-2).
+REGION_NAME = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d[a-z]?\b")
+#: Services managed from one region whatever region the student picks.
+GLOBAL_SERVICES = {"cloudfront": "CloudFront (its certificates live in us-east-1)",
+                   "globalaccelerator": "Global Accelerator (managed through us-west-2)"}
+
+
+def pinned_reason(lab: Any) -> str | None:
+    """Why a lab must run in its own region (``lab.region``), or None when it runs in any.
+
+    The lab's own words decide: a graded lab reads the week's labs where they run; a lab using
+    a global service, or whose commands or introduction name a region or zone (``us-east-1a``
+    in a create-subnet, "in us-east-1" in the intro), is written for that region and its
+    checks look there.
+    """
+    if lab.graded:
+        return f"it grades the week's labs, which run in {lab.region}"
+    commands = [c for s in lab.steps for c in s.commands]
+    for service, why in GLOBAL_SERVICES.items():
+        if any(re.search(rf"\baws {service}\b", c) for c in commands):
+            return f"it uses {why}"
+    for text in (*commands, lab.intro.en):
+        named = REGION_NAME.search(text)
+        if named:
+            return f"it is written for {named.group(0)}"
+    return None
+
+
+def lab_in_region(lab: Any, backend: Any, region: str | None = None) -> Any:
+    """The lab as real mode runs it: in ``region`` (a capstone's), else its own when pinned,
+    else the backend's (--region / AWS_REGION / settings.toml). Its solutions, checks, records
+    and cleanup all read ``lab.region``, so they use the same one. Other backends: unchanged."""
+    if backend.kind != "real":
+        return lab
+    chosen = region or (lab.region if pinned_reason(lab) else backend.region)
+    backend.lab_regions[lab.id] = chosen
+    return lab if chosen == lab.region else lab.model_copy(update={"region": chosen})
+
+
+def region_note(lab: Any, backend: Any) -> tuple[str, str] | None:
+    """One line (en, ko) saying where a pinned lab runs in real mode, or None."""
+    why = pinned_reason(lab) if backend.kind == "real" else None
+    if why is None:
+        return None
+    moved = backend.region != lab.region
+    return (f"this lab runs in {lab.region}: {why}" + (f" (not in {backend.region}, the region you chose)" if moved else ""),
+            f"이 실습은 {lab.region}에 맞춰 작성되어 그곳에서 실행됩니다" + (f"(선택한 {backend.region}가 아님)" if moved else ""))
 
 
 # cleanup ------------------------------------------------------------------------------------
@@ -237,3 +296,30 @@ def guarded_cleanup(runner: Any, records: list[dict[str, Any]], dry_run: bool,
     seen = {(r["id"]) for r in guard.log}
     kept = [r for r in lab_report if not r.get("deleted") and r.get("id") not in seen]
     return guard.log + kept, guard.deleted
+
+
+# the capstone ------------------------------------------------------------------------------
+def capstone_steps(capstone: Any, area_ids: list[str], week: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The week's lab steps a real-mode solve of the capstone's areas runs, lab by lab in day
+    order: what its solutions build (labs/streamcloud/lab.py ``_solve_area`` and
+    ``evidence.solve_steps``: each criterion's evidence, every step up to the last one wanted,
+    and the cache for availability's composite). Real mode runs them through each lab's own
+    runner, so they carry that lab's tags, records and cleanup guard."""
+    from tutor.capstone import rubric  # noqa: PLC0415
+
+    wanted: dict[str, set[str]] = {}
+    for area in area_ids:
+        for c in rubric.load_rubric().criteria:
+            if c.area == area or (area == "availability" and c.id == "composite"):
+                for lab_id, step_id, _checks in c.evidence:
+                    wanted.setdefault(lab_id, set()).add(step_id)
+        if area == "availability":
+            wanted.setdefault("database-performance", set()).add("cache")
+    out = []
+    for lab in sorted((week[k] for k in wanted if k in week), key=lambda lab: (lab.day, lab.id)):
+        if lab.region != capstone.region:  # the capstone grades one region (tutor.capstone.evidence)
+            continue
+        ids = [s.id for s in lab.steps]
+        last = max(ids.index(s) for s in wanted[lab.id] if s in ids)
+        out.append((lab.id, ids[: last + 1]))
+    return out

@@ -70,10 +70,22 @@ def plan(lab: Lab, step_ids: list[str] | None = None) -> dict[str, Any]:
                 item.update({"free_tier": False, "note": "billed while it exists; not priced by the table"})
             items.append(item)
     hourly = sum(i.get("hourly_usd", 0.0) for i in items)
-    return {"items": items, "hourly_usd": round(hourly, 4), "monthly_usd": round(hourly * hours, 2),
+    return {"lab": lab.id, "items": items, "hourly_usd": round(hourly, 4), "monthly_usd": round(hourly * hours, 2),
             "not_free_tier": [i["creates"] for i in items if i.get("free_tier") is False],
             "source": "tutor/capstone/data/prices.yaml (us-east-1 on-demand, checked "
                       f"{price_table()['checked']})"}
+
+
+def combined(estimates: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several labs' estimates as one (the capstone's solve runs the week's labs)."""
+    if len(estimates) == 1:
+        return estimates[0]
+    hourly = sum(e["hourly_usd"] for e in estimates)
+    return {"items": [{**i, "step": f"{e['lab']}/{i['step']}"} for e in estimates for i in e["items"]],
+            "hourly_usd": round(hourly, 4),
+            "monthly_usd": round(sum(e["monthly_usd"] for e in estimates), 2),
+            "not_free_tier": [x for e in estimates for x in e["not_free_tier"]],
+            "source": estimates[0]["source"] if estimates else ""}
 
 
 def lines(estimate: dict[str, Any]) -> list[str]:
