@@ -116,3 +116,35 @@ def test_cli_json_contract():
         assert {"name", "monthly_usd", "total_usd"} <= set(s)
         assert len(s["monthly_usd"]) == 12
     assert by_id(data, "standard")["total_usd"] == 1837.06  # the first worked example, default profile
+
+
+async def test_storage_screen_plots_every_strategy(tmp_path):
+    from textual.widgets import Input
+
+    from tutor.store import Store
+    from tutor.tui.app import TutorApp
+    from tutor.tui.whatif_storage import StorageWhatIfScreen
+
+    app = TutorApp(Store(tmp_path / "progress.db"), endpoint_url=None, start_sandbox=False, lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, StorageWhatIfScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report["inputs"]["months"] == 36
+        chart = str(screen.query_one("#ws-chart").render())
+        assert chart.count("합계 $") == len(sc.STRATEGIES) and "전부 S3 Standard" in chart
+
+        years = screen.query_one("#ws-years", Input)
+        years.value = "1"
+        years.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report["inputs"]["months"] == 12
+
+        years.value = "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "1~10" in str(screen.query_one("#ws-head").render())

@@ -163,3 +163,19 @@ def cleanup_all(ctx: Context, labs: dict[str, Lab], dirs: dict[str, Path]) -> li
         module = load_module(lab, dirs[lab.id])
         removed.extend(call(ctx, getattr(module, lab.cleanup), context_for(ctx, lab)) or [])
     return removed
+
+
+def own_build_tiers(endpoint: str | None, labs_dir: Path | None = None) -> list:
+    """The Regional tiers of the student's own StreamCloud build on ``endpoint`` (None: real AWS),
+    read exactly as the capstone grades them (:func:`tutor.capstone.rubric.application_path` over
+    the week's lab checks), for the availability what-if to start from. Slow (it runs those
+    checks): call it from a worker. An empty list: nothing of StreamCloud was found."""
+    from tutor import paths  # noqa: PLC0415
+    from tutor.capstone.rubric import application_path  # noqa: PLC0415
+
+    catalog = load_catalog([labs_dir or paths.content_root() / "labs"])
+    capstone = catalog.labs.get("streamcloud")
+    region = capstone.region if capstone is not None else "us-east-1"
+    labs = {k: v for k, v in catalog.labs.items() if k != "streamcloud"}
+    ctx = Context(lab_id="streamcloud", region=region, endpoint=endpoint, make_client=SharedClients(region, endpoint))
+    return application_path(LabEvidence(ctx, labs, {k: catalog.lab_dirs[k] for k in labs}))
