@@ -201,3 +201,47 @@ def test_the_drill_and_its_model_never_import_textual():
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert result.stdout.strip() == "False", result.stderr
+
+
+# ---- the drill screen ----------------------------------------------------------------------
+async def test_the_drill_screen_runs_a_drill_in_a_worker_and_shows_the_components():
+    from textual.app import App
+    from textual.reactive import reactive
+    from textual.widgets import DataTable, Select, Static
+
+    from tutor.tui.drill import DrillScreen
+
+    build = Build(groups=(GroupView(GROUP, (AZ_A,), 2, 2, 6, 300),), databases=(DatabaseView("db", AZ_B, True, AZ_A),))
+    calls = []
+
+    def runner(drill, az, minutes, lang):
+        calls.append((drill, az, minutes))
+        return drills.az_outage(build, az or AZ_A, minutes or 10).to_json(lang)
+
+    class Host(App):
+        lang = reactive("en")  # as the tutor's app: the screen redraws when it changes
+
+        def on_mount(self) -> None:
+            self.push_screen(DrillScreen(runner))
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#drill-kind", Select).value == "az-outage"
+        await pilot.click("#drill-az")
+        await pilot.press(*"us-east-1a", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == [("az-outage", AZ_A, None)]
+        table = screen.query_one("#drill-table", DataTable)
+        assert table.row_count == 2
+        results = [str(table.get_row_at(i)[1]) for i in range(2)]
+        assert results == ["LOST", "kept"]
+        assert "did NOT keep serving" in str(screen.query_one("#drill-verdict", Static).render())
+        app.lang = "ko"  # the reasons are kept in both languages: a redraw, not a rerun
+        await pilot.pause()
+        assert str(table.get_row_at(0)[1]) == "중단" and "유일한 가용 영역" in str(table.get_row_at(0)[2])
+        assert len(calls) == 1
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DrillScreen)

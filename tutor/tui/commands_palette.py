@@ -100,6 +100,7 @@ PALETTE: list[tuple[str, str, Opener]] = [
     ("Progress", "진행 상황", home_action("progress")),
     ("Dashboard (CloudWatch)", "대시보드 (CloudWatch)", home_action("dashboard")),
     ("Timeline (sandbox clock)", "타임라인 (샌드박스 시계)", home_action("timeline")),
+    ("Failure drills (game day)", "장애 훈련 (게임 데이)", screen("tutor.tui.drill", "DrillScreen")),
     ("Auto Scaling what-if", "Auto Scaling 가정 시뮬레이터", screen("tutor.tui.whatif_scaling", "WhatIfScalingScreen")),
     ("Settings", "설정", screen("tutor.tui.settings_screen", "SettingsScreen")),
     ("Help: keys of this screen", "도움말: 이 화면의 키", app_action("help")),

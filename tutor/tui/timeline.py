@@ -46,7 +46,7 @@ def alarm_strip(timeline: list[dict], alarm: str) -> str:
 
 class TimelineScreen(Screen):
     CSS_PATH = "timeline.tcss"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("d", "drill", "Failure drill")]
 
     def __init__(self, timeline: list[dict], where: str = ""):
         super().__init__()
@@ -86,6 +86,12 @@ class TimelineScreen(Screen):
                             classes="tl-alarm", markup=False) for a in alarms]
             panels.append(Vertical(*rows, classes="tl-panel", id="tl-alarms"))
         body.mount_all(panels)
+
+    def action_drill(self) -> None:
+        """Game day: the failure drills on the same sandbox (tutor sandbox drill)."""
+        from tutor.tui.drill import DrillScreen  # noqa: PLC0415
+
+        self.app.push_screen(DrillScreen())
 
     def group_panel(self, group: str) -> Vertical:
         lang = self.lang
