@@ -153,17 +153,17 @@ async def test_the_screen_compares_two_policies_at_80_by_24(tmp_path):
         await pilot.pause()
 
         def summary(x: str) -> str:
-            return str(screen.query_one(f"#ws-{x}-summary", Static).render())
+            return str(screen.query_one(f"#sc-{x}-summary", Static).render())
 
         assert "드롭 98,000건" in summary("a") and "드롭 120,000건" in summary("b")  # spike: target:50 against none
-        assert list(screen.query_one("#ws-b-capacity", Sparkline).data) == [2] * 120
-        assert screen.query_one("#ws-b").region.bottom <= 23  # the summaries fit above the footer
+        assert list(screen.query_one("#sc-b-capacity", Sparkline).data) == [2] * 120
+        assert screen.query_one("#sc-b").region.bottom <= 23  # the summaries fit above the footer
 
         await pilot.press("l")  # English
         await pilot.pause()
         assert "Dropped 98,000" in summary("a")
 
-        warmup = screen.query_one("#ws-warmup", Input)
+        warmup = screen.query_one("#sc-warmup", Input)
         warmup.value = "0"
         warmup.focus()
         await pilot.press("enter")
@@ -172,10 +172,21 @@ async def test_the_screen_compares_two_policies_at_80_by_24(tmp_path):
         assert screen.results[0].series[33]["capacity"] == 4  # no warm-up: counted at once
         assert "Peak capacity" in summary("a")
 
-        screen.query_one("#ws-policy-a").focus()
+        screen.query_one("#sc-policy-a").focus()
         await pilot.press("t")  # policy A's minutes on the timeline screen
         assert isinstance(app.screen, TimelineScreen)
+        await pilot.pause()
+        assert app.screen.sub_title == "What-if timeline: policy A (target:50)"
         await pilot.press("escape")
         assert app.screen is screen
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+def test_the_human_report_draws_both_policies_on_one_scale(capsys):
+    assert cli.main(["whatif", "scaling", "--pattern", "spike", "--policy", "none", "--compare", "target:50",
+                     "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("policy none: peak capacity 2, dropped 120,000")
+    capacity_none = next(line for line in lines if line.strip().startswith("capacity"))
+    assert "█" not in capacity_none  # 2 instances are low on the scale that 16 tops

@@ -105,13 +105,14 @@ def add_storage_cost_parser(actions: Any, common: argparse.ArgumentParser) -> No
 SPARK_MARKS = "▁▂▃▄▅▆▇█"
 
 
-def spark_text(values: list[float], width: int = 60) -> str:
-    """A one-line sparkline: the series cut into ``width`` buckets, each drawn by its maximum."""
+def spark_text(values: list[float], width: int = 60, high: float | None = None) -> str:
+    """A one-line sparkline: the series cut into ``width`` buckets, each drawn by its maximum, on
+    a scale from 0 to ``high`` (default: the series' own maximum)."""
     if not values:
         return ""
     size = max(1, -(-len(values) // width))  # ceil: every bucket but the last holds `size` minutes
     peaks = [max(values[i:i + size]) for i in range(0, len(values), size)]
-    high = max(peaks)
+    high = max(peaks) if high is None else high
     if high <= 0:
         return SPARK_MARKS[0] * len(peaks)
     return "".join(SPARK_MARKS[min(7, int(p / high * 7 + 0.5))] for p in peaks)
@@ -124,6 +125,10 @@ def scaling(args: argparse.Namespace, out: Output) -> int:
 
     data = report(args.pattern, args.policy, args.warmup, args.cooldown, args.minutes, args.compare)
 
+    runs = [data, data["compare"]] if "compare" in data else [data]
+    # one scale per series for both policies, so their sparklines compare at a glance
+    highs = {key: max(r[key] for run in runs for r in run["series"]) for key in ("demand", "capacity", "cpu", "dropped")}
+
     def run_lines(run: dict) -> list[str]:
         s, series = run["summary"], run["series"]
         lines = [out.t(f"policy {run['policy']}: peak capacity {s['peak_capacity']}, dropped {s['dropped_total']:,} "
@@ -135,7 +140,9 @@ def scaling(args: argparse.Namespace, out: Output) -> int:
         for key, en, ko in (("demand", "requests", "요청"), ("capacity", "capacity", "용량"), ("cpu", "CPU %", "CPU %"),
                             ("dropped", "dropped", "드롭")):
             values = [r[key] for r in series]
-            lines.append(f"  {out.t(en, ko):<9} {spark_text(values)}  max {max(values):g}")
+            label = out.t(en, ko)
+            pad = " " * (9 - len(label) - sum(1 for ch in label if ord(ch) >= 0x1100))  # Hangul takes 2 columns
+            lines.append(f"  {label}{pad} {spark_text(values, high=highs[key])}  max {max(values):g}")
         return lines
 
     def human() -> str:
@@ -145,9 +152,8 @@ def scaling(args: argparse.Namespace, out: Output) -> int:
                        f"{data['pattern']}, {data['starts_at']}부터 {data['minutes']}분; 워밍업 {data['warmup_s']}초, "
                        f"쿨다운 {data['cooldown_s']}초; 인스턴스 1대 = CPU 100%에서 분당 "
                        f"{data['model']['requests_per_instance_per_minute']}건")]
-        lines += run_lines(data)
-        if "compare" in data:
-            lines += run_lines(data["compare"])
+        for run in runs:
+            lines += run_lines(run)
         return "\n".join(lines)
 
     out.emit(data, human)

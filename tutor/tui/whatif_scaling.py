@@ -42,6 +42,7 @@ TEXTS = {
     "peak": ("Peak capacity {n}", "최대 용량 {n}대"),
     "drops": ("Dropped {n:,} ({pct:g} %)", "드롭 {n:,}건 ({pct:g}%)"),
     "cost": ("Cost {hours:g} instance-hours", "비용 {hours:g} 인스턴스-시간"),
+    "timeline": ("What-if timeline: policy A ({policy})", "가정 시뮬레이션 타임라인: 정책 A ({policy})"),
     "bad_number": ("{what}: a whole number from 0 to {high}, not {value!r}",
                    "{what}: 0~{high} 사이의 정수여야 합니다 ({value!r})"),
 }
@@ -79,11 +80,11 @@ class PolicyPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         for key in SERIES:
-            with Horizontal(classes="ws-row"):
-                yield Static(classes="ws-caption", id=f"{self.id}-{key}-caption", markup=False)
-                yield Sparkline([], summary_function=max, classes=f"ws-spark ws-{key}", id=f"{self.id}-{key}")
-                yield Static(classes="ws-peak", id=f"{self.id}-{key}-peak", markup=False)
-        yield Static(classes="ws-summary", id=f"{self.id}-summary", markup=False)
+            with Horizontal(classes="sc-row"):
+                yield Static(classes="sc-caption", id=f"{self.id}-{key}-caption", markup=False)
+                yield Sparkline([], summary_function=max, classes=f"sc-spark sc-{key}", id=f"{self.id}-{key}")
+                yield Static(classes="sc-peak", id=f"{self.id}-{key}-peak", markup=False)
+        yield Static(classes="sc-summary", id=f"{self.id}-summary", markup=False)
 
     def draw(self, title: str, result: model.ScenarioResult | None, lang: str) -> None:
         self.border_title = title
@@ -117,18 +118,18 @@ class WhatIfScalingScreen(Screen):
         pattern, policy_a, policy_b = self.initial
         yield Header()
         with VerticalScroll(id="whatif-scaling"):
-            with Horizontal(classes="ws-controls"):
-                yield Select([(p, p) for p in model.PATTERNS], value=pattern, allow_blank=False, id="ws-pattern")
-                yield Select([(p, p) for p in model.POLICY_KINDS], value=policy_a, allow_blank=False, id="ws-policy-a")
-                yield Select([(p, p) for p in model.POLICY_KINDS], value=policy_b, allow_blank=False, id="ws-policy-b")
-            with Horizontal(classes="ws-controls"):
-                yield Input(f"{model.DEFAULT_TARGET:g}", type="number", id="ws-target")
-                yield Input(str(model.DEFAULT_WARMUP_S), type="integer", id="ws-warmup")
-                yield Input(str(model.DEFAULT_COOLDOWN_S), type="integer", id="ws-cooldown")
-            yield Static(id="ws-status", classes="muted", markup=False)
-            with Horizontal(id="ws-results"):
-                yield PolicyPanel(id="ws-a", classes="ws-panel")
-                yield PolicyPanel(id="ws-b", classes="ws-panel")
+            with Horizontal(classes="sc-controls"):
+                yield Select([(p, p) for p in model.PATTERNS], value=pattern, allow_blank=False, id="sc-pattern")
+                yield Select([(p, p) for p in model.POLICY_KINDS], value=policy_a, allow_blank=False, id="sc-policy-a")
+                yield Select([(p, p) for p in model.POLICY_KINDS], value=policy_b, allow_blank=False, id="sc-policy-b")
+            with Horizontal(classes="sc-controls"):
+                yield Input(f"{model.DEFAULT_TARGET:g}", type="number", id="sc-target")
+                yield Input(str(model.DEFAULT_WARMUP_S), type="integer", id="sc-warmup")
+                yield Input(str(model.DEFAULT_COOLDOWN_S), type="integer", id="sc-cooldown")
+            yield Static(id="sc-status", classes="muted", markup=False)
+            with Horizontal(id="sc-results"):
+                yield PolicyPanel(id="sc-a", classes="sc-panel")
+                yield PolicyPanel(id="sc-b", classes="sc-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -140,17 +141,17 @@ class WhatIfScalingScreen(Screen):
     def read_settings(self) -> dict[str, Any]:
         """The controls' values, checked; a UsageError says what to fix."""
         lang = self.lang
-        target_text = self.query_one("#ws-target", Input).value.strip()
-        kinds = [self.query_one(f"#ws-policy-{x}", Select).value for x in "ab"]
+        target_text = self.query_one("#sc-target", Input).value.strip()
+        kinds = [self.query_one(f"#sc-policy-{x}", Select).value for x in "ab"]
         policies = [model.parse_policy(f"{k}:{target_text}" if k in ("target", "predictive") else str(k))
                     for k in kinds]
         numbers = {}
         for key in ("warmup", "cooldown"):
-            raw = self.query_one(f"#ws-{key}", Input).value.strip()
+            raw = self.query_one(f"#sc-{key}", Input).value.strip()
             if not raw.isdigit() or int(raw) > model.MAX_SECONDS:
                 raise UsageError(text("bad_number", lang, what=text(key, lang), high=model.MAX_SECONDS, value=raw))
             numbers[key] = int(raw)
-        return {"pattern": str(self.query_one("#ws-pattern", Select).value), "policies": policies, **numbers}
+        return {"pattern": str(self.query_one("#sc-pattern", Select).value), "policies": policies, **numbers}
 
     def action_run(self) -> None:
         try:
@@ -159,7 +160,7 @@ class WhatIfScalingScreen(Screen):
             self.notify(exc.message, severity="error")
             return
         self.settings = settings
-        self.query_one("#ws-status", Static).update(text("running", self.lang))
+        self.query_one("#sc-status", Static).update(text("running", self.lang))
         self.simulate(settings)
 
     @work(thread=True, exclusive=True, group="whatif-scaling", exit_on_error=False, name="whatif-scaling-run")
@@ -178,7 +179,7 @@ class WhatIfScalingScreen(Screen):
 
     def _chosen(self, widget_id: str | None) -> str:
         """What the last run used for a Select (so a repeated Changed does not run again)."""
-        if widget_id == "ws-pattern":
+        if widget_id == "sc-pattern":
             return self.settings["pattern"]
         return self.settings["policies"]["ab".index(widget_id[-1])].kind if widget_id else ""
 
@@ -194,11 +195,11 @@ class WhatIfScalingScreen(Screen):
         """Titles and option names in the current language; the chosen values are kept."""
         lang = self.lang
         self.sub_title = text("title", lang)
-        for widget_id, key in (("ws-pattern", "pattern"), ("ws-policy-a", "policy_a"), ("ws-policy-b", "policy_b"),
-                               ("ws-target", "target"), ("ws-warmup", "warmup"), ("ws-cooldown", "cooldown")):
+        for widget_id, key in (("sc-pattern", "pattern"), ("sc-policy-a", "policy_a"), ("sc-policy-b", "policy_b"),
+                               ("sc-target", "target"), ("sc-warmup", "warmup"), ("sc-cooldown", "cooldown")):
             self.query_one(f"#{widget_id}").border_title = text(key, lang)
-        names = {"ws-pattern": (PATTERN_NAMES, model.PATTERNS), "ws-policy-a": (POLICY_NAMES, model.POLICY_KINDS),
-                 "ws-policy-b": (POLICY_NAMES, model.POLICY_KINDS)}
+        names = {"sc-pattern": (PATTERN_NAMES, model.PATTERNS), "sc-policy-a": (POLICY_NAMES, model.POLICY_KINDS),
+                 "sc-policy-b": (POLICY_NAMES, model.POLICY_KINDS)}
         for widget_id, (table, keys) in names.items():
             select = self.query_one(f"#{widget_id}", Select)
             value = select.value
@@ -211,15 +212,18 @@ class WhatIfScalingScreen(Screen):
         if self.results is None:
             return
         lang, pattern = self.lang, self.settings["pattern"]
-        self.query_one("#ws-status", Static).update(text(
+        self.query_one("#sc-status", Static).update(text(
             "head", lang, pattern=pick(PATTERN_NAMES, pattern, lang), start=model.clock_text(pattern),
             minutes=len(self.results[0].series), rpm=model.REQUESTS_PER_INSTANCE))
         for x, result in zip("ab", self.results):
-            self.query_one(f"#ws-{x}", PolicyPanel).draw(f"{x.upper()}: {result.policy}", result, lang)
+            self.query_one(f"#sc-{x}", PolicyPanel).draw(f"{x.upper()}: {result.policy}", result, lang)
 
     def action_timeline(self) -> None:
         """Policy A's minutes on the sandbox clock's timeline screen (alarm states included)."""
         if self.results is None:
             return
-        result = self.results[0]
-        self.app.push_screen(TimelineScreen(result.timeline, f"what-if {self.settings['pattern']} / {result.policy}"))
+        result, lang = self.results[0], self.lang
+        screen = TimelineScreen(result.timeline, f"{pick(PATTERN_NAMES, self.settings['pattern'], lang)} / {result.policy}")
+        self.app.push_screen(screen)
+        # the screen names itself after the sandbox clock when it mounts: say what this one is
+        screen.call_after_refresh(setattr, screen, "sub_title", text("timeline", lang, policy=result.policy))
