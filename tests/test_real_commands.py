@@ -196,3 +196,95 @@ def test_lab_show_real_adds_commands_real(capsys):
     assert "commands_real" not in json.loads(capsys.readouterr().out)["steps"][0]
     assert main(["lab", "show", "storage-tuning", "--real", "--lang", "en"]) == 0
     assert "aws s3api put-bucket-tagging --bucket \"$BUCKET\"" in capsys.readouterr().out
+
+
+# where a lab runs ----------------------------------------------------------------------------
+def test_a_lab_is_pinned_by_its_own_words(catalog):
+    from tutor.labs.real import pinned_reason
+
+    assert "us-east-1a" in pinned_reason(catalog.labs["ec2-asg"])  # its create-subnet names the zone
+    assert "CloudFront" in pinned_reason(catalog.labs["global-delivery"])
+    assert "grades" in pinned_reason(catalog.labs["streamcloud"])
+    assert pinned_reason(catalog.labs["containers-fargate"]) is None  # nothing in it names a region
+
+
+def test_real_mode_moves_only_unpinned_labs_and_remembers_where(catalog):
+    from types import SimpleNamespace
+
+    from tutor.labs.real import lab_in_region, region_note
+
+    real = SimpleNamespace(kind="real", region="eu-west-1", lab_regions={})
+    assert lab_in_region(catalog.labs["containers-fargate"], real).region == "eu-west-1"
+    assert lab_in_region(catalog.labs["ec2-asg"], real).region == "us-east-1"
+    assert lab_in_region(catalog.labs["containers-fargate"], real, region="us-east-1").region == "us-east-1"  # the capstone's
+    assert real.lab_regions == {"containers-fargate": "us-east-1", "ec2-asg": "us-east-1"}
+    en, ko = region_note(catalog.labs["ec2-asg"], real)
+    assert en.startswith("this lab runs in us-east-1") and "eu-west-1" in en and "us-east-1" in ko
+    assert region_note(catalog.labs["containers-fargate"], real) is None
+    sandbox = SimpleNamespace(kind="sandbox", region=None, lab_regions={})
+    assert lab_in_region(catalog.labs["containers-fargate"], sandbox) is catalog.labs["containers-fargate"]
+
+
+def test_region_comes_from_the_flag_then_the_environment_then_settings(monkeypatch):
+    from tutor.labs.real import RealBackend, RealOptions
+    from tutor.settings import Settings
+
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")  # no profile region
+    settings = Settings(region="ap-northeast-2")
+    assert RealBackend(None, RealOptions(), settings).region == "ap-northeast-2"
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert RealBackend(None, RealOptions(), settings).region == "eu-west-1"
+    assert RealBackend(None, RealOptions(region="us-west-2"), settings).region == "us-west-2"
+
+
+# cost ----------------------------------------------------------------------------------------
+def _item(estimate, creates):
+    return next(i for i in estimate["items"] if i["creates"] == creates)
+
+
+def test_a_fargate_service_is_priced_from_its_task_definition(catalog):
+    from tutor.capstone.cost import price_table
+    from tutor.labs.real_plan import plan
+
+    rows = price_table()["by_id"]
+    service = _item(plan(catalog.labs["containers-fargate"]), "ecs create-service")
+    # task-definition.json: cpu 512 (0.5 vCPU), memory 1024 MiB (1 GB); --desired-count 2
+    per_task = 0.5 * rows["fargate:vcpu"]["usd"] + 1 * rows["fargate:gb"]["usd"]
+    assert service["count"] == 2 and service["hourly_usd"] == round(2 * per_task, 4)
+    assert service["free_tier"] is False
+
+
+def test_what_has_no_hourly_fee_is_zero_an_hour_with_its_use_said(catalog):
+    from tutor.labs.real_plan import lines, plan
+
+    delivery = plan(catalog.labs["global-delivery"])
+    accelerator = _item(delivery, "globalaccelerator create-accelerator")
+    assert accelerator["hourly_usd"] == 0.025 and accelerator["free_tier"] is False
+    for lab_id, creates in (("global-delivery", "cloudfront create-distribution"),
+                            ("storage-tuning", "efs create-file-system"),
+                            ("serverless-api", "dynamodb create-table")):
+        item = _item(plan(catalog.labs[lab_id]), creates)
+        assert item["priced"] and item["hourly_usd"] == 0.0 and "no hourly fee" in item["note"], creates
+        assert "free_tier" not in item  # not flagged, not claimed free either
+    assert any("NOT free-tier eligible" in line and "globalaccelerator" in line for line in lines(delivery))
+
+
+def test_a_nat_gateway_is_priced_by_the_hour(catalog):
+    from tutor.labs.real_plan import plan
+
+    lab = catalog.labs["ec2-asg"]
+    step = lab.steps[0].model_copy(update={"commands": ["aws ec2 create-nat-gateway --subnet-id subnet-1"]})
+    item = plan(lab.model_copy(update={"steps": [step]}))["items"][0]
+    assert item["price_id"] == "natgateway:hour" and item["hourly_usd"] == 0.045 and item["free_tier"] is False
+
+
+def test_every_new_price_row_says_where_it_was_seen_and_when():
+    from tutor.capstone.cost import price_table
+
+    rows = price_table()["by_id"]
+    for price_id in ("fargate:vcpu", "fargate:gb", "globalaccelerator:hour", "natgateway:hour", "efs:standard-gb",
+                     "cloudfront:hour", "dynamodb:on-demand-hour"):
+        row = rows[price_id]
+        assert row["source"].startswith("https://aws.amazon.com/") and row["seen"] and row["checked"], price_id

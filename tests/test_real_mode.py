@@ -114,6 +114,8 @@ def test_everything_created_is_tagged_and_recorded(account, isolated_home):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     run = report["backend"]["run"]
+    # an endpoint is set (the moto account): the step the sandbox cannot emulate stays skipped, --real or not
+    assert report["real_aws_only"] == ["placement-group"] and "solving placement-group" not in result.stderr
     rows = records(isolated_home)
     kinds = sorted(r["type"] for r in rows)
     assert kinds.count("ec2:subnet") == 2 and "ec2:vpc" in kinds and "ec2:launch-template" in kinds
@@ -131,6 +133,22 @@ def test_everything_created_is_tagged_and_recorded(account, isolated_home):
     tags = {t["Key"]: t["Value"] for t in asg.describe_tags(
         Filters=[{"Name": "auto-scaling-group", "Values": ["streamcloud-web-asg"]}])["Tags"]}
     assert want.items() <= tags.items()
+
+
+def test_an_unpinned_lab_runs_in_the_chosen_region_and_is_cleaned_up_there(account, isolated_home):
+    solved = run_tutor("lab", "run", "containers-fargate", "--solve", "--real", *CONFIRMED, "--json", "--lang", "en",
+                       input="", env={"AWS_REGION": "eu-west-1"})
+    assert solved.returncode == 0, solved.stderr
+    assert json.loads(solved.stdout)["backend"]["lab_regions"] == {"containers-fargate": "eu-west-1"}
+    assert "2 x fargate:0.5vCPU+1GB" in solved.stderr  # priced before anything was made
+    ecs = boto3.client("ecs", region_name="eu-west-1", endpoint_url=account)
+    assert ecs.list_clusters()["clusterArns"] and \
+        not boto3.client("ecs", region_name="us-east-1", endpoint_url=account).list_clusters()["clusterArns"]
+    assert {r["region"] for r in records(isolated_home)} == {"eu-west-1"}
+    dry = tutor("lab", "cleanup", "containers-fargate", "--real", "--region", "eu-west-1", "--json")
+    assert any(r.get("would_delete") for r in json.loads(dry.stdout)["resources"]), dry.stdout
+    pinned = tutor("lab", "verify", "ec2-asg", "--real", "--region", "eu-west-1")
+    assert "this lab runs in us-east-1" in pinned.stderr and "eu-west-1" in pinned.stderr
 
 
 def test_already_mine_knows_the_tutors_tags():
