@@ -14,7 +14,7 @@ import shlex
 import pytest
 
 from tutor.content.loader import load_catalog
-from tutor.labs.real_commands import CLI_RUN, tag_command, tagged_commands
+from tutor.labs.real_commands import tag_command, tagged_commands
 
 TAGS = {"tutor:lab": "lab-x", "tutor:run": "cli", "tutor:created-by": "saa-tutor"}
 PAIRS = [{"Key": k, "Value": v} for k, v in TAGS.items()]
