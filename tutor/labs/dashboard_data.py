@@ -227,3 +227,32 @@ def _metric_data(cloudwatch: Any, metrics: list[MetricRef], start: datetime,
         pairs = sorted(zip(stamps, values), key=lambda p: p[0])
         out[key] = ([p[0] for p in pairs], [p[1] for p in pairs])
     return out
+
+
+# the load tests' own metrics ----------------------------------------------------------------
+STREAMCLOUD = "StreamCloud"  # the namespace `tutor loadtest --publish` writes (tutor.loadtest.publish)
+STREAMCLOUD_PERIOD = 60  # one load test is one datapoint: a minute keeps runs apart
+
+
+def fetch_streamcloud(cloudwatch: Any, hours: int = 3,
+                      now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> list[Series]:
+    """Every metric in the namespace StreamCloud with its datapoints over the last ``hours``,
+    by name; empty when no load test was published. Not a widget of the dashboard: the screen
+    draws it beside them, so a published run shows without editing the dashboard's body."""
+    found: dict[MetricRef, None] = {}
+    token = None
+    while True:
+        page = cloudwatch.list_metrics(Namespace=STREAMCLOUD, **({"NextToken": token} if token else {}))
+        for m in page.get("Metrics", []):
+            dims = tuple(sorted((d["Name"], d["Value"]) for d in m.get("Dimensions") or []))
+            found[MetricRef(STREAMCLOUD, m["MetricName"], dims, DEFAULT_STAT, STREAMCLOUD_PERIOD)] = None
+        token = page.get("NextToken")
+        if not token:
+            break
+    metrics = sorted(found, key=lambda m: (m.name, m.dimensions))[:MAX_QUERIES]
+    if not metrics:
+        return []
+    # the end a period ahead: a run published a moment ago falls in a period that has not ended yet
+    end = now() + timedelta(seconds=STREAMCLOUD_PERIOD)
+    points = _metric_data(cloudwatch, metrics, end - timedelta(hours=hours), end)
+    return [Series(m, *points.get(f"m{i}", ([], []))) for i, m in enumerate(metrics)]

@@ -52,8 +52,13 @@ def report(requests: int, failed: int, duration_s: float, latencies_ms: list[flo
 
 # ---- built-in ------------------------------------------------------------------------------
 
-def run_builtin(url: str, requests: int, concurrency: int, progress: Progress | None = None) -> dict[str, Any]:
-    """``requests`` GETs of ``url`` from ``concurrency`` threads; the report."""
+def run_builtin(url: str, requests: int, concurrency: int, progress: Progress | None = None, *,
+                samples: list[float] | None = None, cancel: threading.Event | None = None) -> dict[str, Any]:
+    """``requests`` GETs of ``url`` from ``concurrency`` threads; the report.
+
+    ``samples`` (when given) receives every request's latency in ms, for a histogram; setting
+    ``cancel`` stops issuing requests (the TUI's escape): the report then counts what was done.
+    """
     parts = urlsplit(url)
     conn_cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     host, port = parts.hostname or "127.0.0.1", parts.port
@@ -61,7 +66,7 @@ def run_builtin(url: str, requests: int, concurrency: int, progress: Progress | 
     lock = threading.Lock()
     state = {"issued": 0, "done": 0, "failed": 0}
     latencies: list[float] = []
-    stop = threading.Event()
+    stop = cancel if cancel is not None else threading.Event()
 
     def take() -> bool:
         with lock:
@@ -112,6 +117,8 @@ def run_builtin(url: str, requests: int, concurrency: int, progress: Progress | 
         stop.set()
         raise
     duration = time.perf_counter() - began
+    if samples is not None:
+        samples.extend(latencies)
     return report(state["done"], state["failed"], duration, latencies, concurrency, url, "builtin")
 
 

@@ -14,15 +14,28 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Sparkline, Static
 
-from tutor.tui.i18n import tr
+from tutor.tui.i18n import STRINGS, tr
 
 DASHBOARD = "streamcloud-ops"
 REGION = "us-east-1"  # the lab's Region: the dashboard's metrics are read there
 HOURS = 3
+
+
+STRINGS.update({
+    "dash.sc_title": ("StreamCloud load tests (namespace StreamCloud, {stat} per {period} s)",
+                      "StreamCloud 부하 테스트 (네임스페이스 StreamCloud, {period}초 단위 {stat})"),
+    "dash.sc_none": ("No load test published in the last {hours} h. Run one with --publish (`tutor loadtest --publish`, "
+                     "or o on the home screen with Publish on), then press r: its requests a second and latency "
+                     "percentiles appear here, one datapoint per run.",
+                     "최근 {hours}시간 동안 게시된 부하 테스트가 없습니다. --publish로 실행한 다음(`tutor loadtest --publish`, "
+                     "또는 홈 화면의 o에서 게시를 켜고 실행) r을 누르십시오. 초당 요청 수와 지연 시간 백분위수가 "
+                     "실행마다 datapoint 하나씩 여기에 나타납니다."),
+    "dash.sc_values": ("last {last} · min {low} · max {high} · {n} run(s)", "최근 {last} · 최소 {low} · 최대 {high} · {n}회"),
+})
 
 
 def number(value: float | None) -> str:
@@ -40,6 +53,7 @@ class DashboardScreen(Screen):
         super().__init__()
         self.dashboard_name = name
         self.data: Any = None  # the last DashboardData read, redrawn on a language switch
+        self.streamcloud: list[Any] = []  # the load tests' metrics (namespace StreamCloud)
         self.error = ""
         self.where = ""
 
@@ -67,22 +81,23 @@ class DashboardScreen(Screen):
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False, name="dashboard-fetch")
     def fetch(self) -> None:
         from tutor.labs.backend import Backend, translate  # noqa: PLC0415 - boto3 only when drawn
-        from tutor.labs.dashboard_data import fetch_dashboard  # noqa: PLC0415
+        from tutor.labs.dashboard_data import fetch_dashboard, fetch_streamcloud  # noqa: PLC0415
 
         app = self.app
-        data, error, backend = None, "", None
+        data, error, backend, streamcloud = None, "", None, []
         try:
             endpoint = app.endpoint_for_lab()
             backend = Backend("endpoint" if app.endpoint_url else "sandbox", endpoint)
             data = fetch_dashboard(backend.client("cloudwatch", REGION), self.dashboard_name, HOURS)
+            streamcloud = fetch_streamcloud(backend.client("cloudwatch", REGION), HOURS)
         except Exception as exc:  # shown on the screen: the student can fix the endpoint and press r
             failure = translate(exc, backend) if backend is not None else None
             error = failure.message if failure is not None else getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         where = backend.endpoint if backend is not None and backend.endpoint else "AWS"
-        app.call_from_thread(self.show, data, error, where)
+        app.call_from_thread(self.show, data, error, where, streamcloud)
 
-    def show(self, data: Any, error: str, where: str) -> None:
-        self.data, self.error, self.where = data, error, where
+    def show(self, data: Any, error: str, where: str, streamcloud: list[Any] | None = None) -> None:
+        self.data, self.error, self.where, self.streamcloud = data, error, where, streamcloud or []
         self.render_data()
 
     # drawing -----------------------------------------------------------------------------
@@ -98,6 +113,11 @@ class DashboardScreen(Screen):
             return
         if data is None:
             return
+        self.render_dashboard(data, status, box)
+        box.mount(self.streamcloud_panel())  # beside the dashboard's widgets, whatever the dashboard's state
+
+    def render_dashboard(self, data: Any, status: Static, box: Vertical) -> None:
+        lang = self.lang
         if not data.found:
             status.update(tr("dash.missing", lang, name=data.name))
             return
@@ -127,3 +147,22 @@ class DashboardScreen(Screen):
                 parts.append(Static(tr("dash.no_data", lang, hours=self.data.hours, command=metric.put_command()),
                                     classes="dash-empty muted", markup=False))
         return Vertical(*parts, classes="dash-widget")
+
+    def streamcloud_panel(self) -> Vertical:
+        """One compact row per StreamCloud metric: name, sparkline, figures (seven fit at 80x24)."""
+        from tutor.labs.dashboard_data import DEFAULT_STAT, STREAMCLOUD_PERIOD  # noqa: PLC0415
+
+        lang = self.lang
+        parts: list[Any] = [Label(tr("dash.sc_title", lang, stat=DEFAULT_STAT, period=STREAMCLOUD_PERIOD),
+                                  classes="dash-title", markup=False)]
+        published = [s for s in self.streamcloud if s.values]
+        if not published:
+            parts.append(Static(tr("dash.sc_none", lang, hours=HOURS), classes="dash-empty muted", markup=False))
+        for series in published:
+            parts.append(Horizontal(
+                Label(series.metric.name, classes="sc-name", markup=False),
+                Sparkline(series.values, summary_function=max, classes="sc-spark"),
+                Static(tr("dash.sc_values", lang, last=number(series.last), low=number(series.low),
+                          high=number(series.high), n=len(series.values)), classes="sc-values", markup=False),
+                classes="sc-row"))
+        return Vertical(*parts, classes="dash-widget streamcloud-panel")  # no id: the old panel may still be leaving

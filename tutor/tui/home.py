@@ -48,6 +48,7 @@ class HomeScreen(Screen):
         Binding("D", "exam_date", "Exam date", show=False),
         Binding("a", "whatif_availability", "Availability what-if", show=False),
         Binding("c", "whatif_storage", "Storage cost what-if", show=False),
+        Binding("o", "loadtest", "Load test", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -282,6 +283,11 @@ class HomeScreen(Screen):
         from tutor.tui.progress import ProgressScreen
 
         self.app.push_screen(ProgressScreen())
+
+    def action_loadtest(self) -> None:
+        from tutor.tui.loadtest import LoadTestScreen
+
+        self.app.push_screen(LoadTestScreen())
 
     def action_dashboard(self) -> None:
         """The CloudWatch dashboard the lab observability builds, drawn from the account."""
