@@ -128,6 +128,15 @@ class ExamScreen(Screen):
     def question(self):
         return self.app.catalog.questions[self.state.question_ids[self.state.current]]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None dims the key: previous on the first question, next on the last, all once submitted."""
+        if self.finished and action != "leave":
+            return None
+        if action == "move" and parameters:
+            target = self.state.current + int(parameters[0])
+            return True if 0 <= target < len(self.state.question_ids) else None
+        return True
+
     def on_mount(self) -> None:
         self.watch(self.app, "lang", lambda _: self.render_question(), init=False)
         if self.state.expired():
@@ -165,6 +174,7 @@ class ExamScreen(Screen):
                      chosen, multiple=q.type == "multi")
         options.focus()
         self.update_bar()
+        self.refresh_bindings()
 
     def on_choice_list_changed(self, event: ChoiceList.Changed) -> None:
         # Any change of the selection (keys, mouse, radio behaviour) is saved at once.

@@ -147,6 +147,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dash.no_data": ("No data in the last {hours} h. On the sandbox, publish a datapoint (run it a few times with other values, then press r):\n{command}\nOn real AWS the AWS/ namespaces are reserved and cannot be written: the instances and the load balancer publish these metrics once the Day 1 web tier runs, and a load test against the ALB makes them move.",
                      "최근 {hours}시간 동안 데이터가 없습니다. 샌드박스에서는 데이터 포인트를 게시하십시오(값을 바꿔 몇 번 실행한 뒤 r을 누르십시오):\n{command}\n실제 AWS에서는 AWS/ 네임스페이스가 예약되어 있어 직접 쓸 수 없습니다. 1일차 웹 계층이 실행되면 인스턴스와 로드 밸런서가 이 지표를 게시하고, ALB에 부하 테스트를 하면 값이 움직입니다."),
     "dash.error": ("Cannot read the dashboard: {reason}. Press r to try again.", "대시보드를 읽을 수 없습니다: {reason}. r을 눌러 다시 시도하십시오."),
+    # long lab work (check, check all, solve): progress, cancel, the whole lab's summary
+    "work.checking": ("Checking {n} of {m}: {step}", "검사 중 {n}/{m}: {step}"),
+    "work.solving": ("Running the solution {n} of {m}: {step}", "풀이 실행 중 {n}/{m}: {step}"),
+    "work.cancel_keys": ("x or escape cancels", "x 또는 escape로 취소"),
+    "work.cancelled": ("Cancelled: nothing was recorded.", "취소했습니다. 아무것도 기록하지 않았습니다."),
+    "work.summary": ("Check all ({lab}): {n} of {m} steps pass", "모두 검사({lab}): {m}단계 중 {n}단계 통과"),
+    "work.failing": ("Failing: {steps}", "실패: {steps}"),
 }
 
 DAY_TOPICS = {
@@ -173,6 +180,7 @@ def topic(day: str, lang: str) -> str:
 #: Footer labels per action (the classes declare English; the app shows the chosen language).
 KEY_LABELS: dict[str, str] = {
     "report": "오류 신고",
+    "back": "뒤로", "cancel": "취소", "widen_toc": "목차 넓히기", "toggle_theme": "밝게/어둡게",
     "lesson": "레슨", "quiz": "퀴즈", "lab": "실습", "exam": "모의고사", "mistakes": "오답 복습",
     "due": "오늘 복습", "progress": "진행 상황", "app.quit": "종료", "weakest": "약점 먼저",
     "pick": "골라서 연습", "app.pop_screen": "뒤로", "toggle_toc": "목차", "submit": "제출",

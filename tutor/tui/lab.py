@@ -5,6 +5,11 @@ sandbox the moment a state-changing request lands, elsewhere every few seconds) 
 when it passes. Check, solve, hints, skip and reset are keys too. Every call to AWS runs in a
 named thread worker; results come back to the main thread, which alone writes them to the
 store (SQLite connections belong to the thread that opened them).
+
+Long work (a check, check all, a solve, the sandbox starting first) shows a progress line and
+can be cancelled (x, or escape while it runs): the worker stops between steps and records
+nothing, so a half-run check is never shown as a result. The result of "check all" has its own
+line under the step list, never under the selected step.
 """
 
 from __future__ import annotations
@@ -17,19 +22,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Markdown, Static, TextArea
+from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, Markdown, ProgressBar, Static, TextArea
 
 from tutor import sandbox
 from tutor.labs.progress import lab_progress, record_report
 from tutor.tui.i18n import tr
+from tutor.tui.lab_work import LAB_WORK, LabWork
 
 MARKS = {"passed": "✓", "solved": "⚙", "skipped": "↷", "failed": "✗", "not_checked": "·"}
 
 
-class LabScreen(Screen):
+class LabScreen(LabWork, Screen):
     CSS_PATH = "lab.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
+        Binding("x", "cancel", "Cancel"),
         Binding("k", "check", "Check"),
         Binding("a", "check_all", "Check all"),
         Binding("s", "solve", "Solve"),
@@ -51,6 +58,11 @@ class LabScreen(Screen):
         self.last: dict[str, dict[str, Any]] = {}
         self.watch_stop = threading.Event()
         self.watching = False
+        #: What the lab worker is doing now (None: idle); bindings that would start more are dimmed.
+        self.busy: str | None = None
+        self.lab_worker = None  # the running lab-run worker
+        #: The last "check all" of this visit: shown under the step list, not under a step.
+        self.whole_report: dict[str, Any] | None = None
 
     @property
     def lab(self):
@@ -59,7 +71,9 @@ class LabScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lab"):
-            yield ListView(id="steps")
+            with Vertical(id="left"):
+                yield ListView(id="steps")
+                yield Static(id="summary", markup=False)  # the whole lab's last "check all"
             with VerticalScroll(id="detail"):
                 with Horizontal(id="buttons"):
                     yield Button(id="check", variant="primary")
@@ -67,6 +81,9 @@ class LabScreen(Screen):
                     yield Button(id="solve", variant="warning")
                     yield Button(id="hint")
                     yield Button(id="read")
+                with Horizontal(id="busy"):
+                    yield ProgressBar(id="work", show_eta=False)
+                    yield Static(id="work-label", classes="muted", markup=False)
                 # Messages and hints quote commands with [brackets]: shown as text, never as markup.
                 yield Static(id="status", classes="muted", markup=False)
                 yield Static(id="watch", classes="muted", markup=False)
@@ -115,6 +132,7 @@ class LabScreen(Screen):
         self.query_one("#commands-label", Label).update(tr("commands", lang) + "  (c)")
         self.render_step()
         self.show_env()
+        self.show_summary()
 
     def step_label(self, i: int) -> str:
         step = self.lab.steps[i]
@@ -136,6 +154,7 @@ class LabScreen(Screen):
         self.query_one("#commands", TextArea).text = "\n".join(step.commands)
         self.query_one("#hints", Static).update("")
         self.show_results(step.id)
+        self.refresh_bindings()  # hint depends on the step
 
     def show_env(self) -> None:
         lang, state = self.app.lang, self.app.sandbox_state
@@ -192,28 +211,42 @@ class LabScreen(Screen):
         self.app.copy_to_clipboard("\n".join(self.step.commands))
         self.notify(tr("copied", self.app.lang))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None dims a key in the footer: lab work while some runs, cancel when none does, a hint
+        when the step has no more."""
+        if action in LAB_WORK and self.busy:
+            return None
+        if action == "cancel" and not self.busy:
+            return None
+        if action == "hint" and self.is_mounted and self.hints_used() >= len(self.step.hints):
+            return None
+        return True
+
+    def hints_used(self) -> int:
+        entry = next((s for s in self.progress.get("step_status", []) if s["id"] == self.step.id), None)
+        return entry["hints_used"] if entry else 0
+
     def action_check(self) -> None:
-        self.set_status(tr("checking", self.app.lang, step=self.step.id))
-        self.run_lab(self.step.id, solve=False)
+        self.start_work(tr("checking", self.app.lang, step=self.step.id), self.step.id, solve=False)
 
     def action_check_all(self) -> None:
-        self.set_status(tr("checking", self.app.lang, step=self.lab.id))
-        self.run_lab(None, solve=False)
+        self.start_work(tr("checking", self.app.lang, step=self.lab.id), None, solve=False)
 
     def action_solve(self) -> None:
-        self.set_status(tr("solving", self.app.lang, step=self.step.id))
-        self.run_lab(self.step.id, solve=True)
+        self.start_work(tr("solving", self.app.lang, step=self.step.id), self.step.id, solve=True)
 
     def action_hint(self) -> None:
         lang, step = self.app.lang, self.step
-        entry = next(s for s in self.progress["step_status"] if s["id"] == step.id)
-        level = min(entry["hints_used"] + 1, len(step.hints))
+        if not step.hints:
+            return
+        level = min(self.hints_used() + 1, len(step.hints))
         self.app.store.record_lab_event(self.lab_id, step.id, "hint", detail=str(level))
         shown = [tr("hint_n", lang, level=i, levels=len(step.hints), text=step.hints[i - 1].get(lang))
                  for i in range(1, level + 1)]
         self.reload()
         self.relabel_steps()
         self.query_one("#hints", Static).update("\n".join(shown))
+        self.refresh_bindings()
 
     def action_skip(self) -> None:
         step = self.step
@@ -274,15 +307,6 @@ class LabScreen(Screen):
         endpoint = app.endpoint_for_lab()
         backend = Backend("endpoint" if app.endpoint_url else "sandbox", endpoint)
         return LabRunner(self.lab, app.catalog.lab_dirs[self.lab_id], backend, lang=app.lang), backend
-
-    @work(thread=True, exclusive=True, group="lab", exit_on_error=False, name="lab-run")
-    def run_lab(self, step_id: str | None, solve: bool) -> None:
-        runner, backend = self._runner()
-        if solve and step_id:
-            runner.solve([step_id])
-            self.app.call_from_thread(self.app.store.record_lab_event, self.lab_id, step_id, "solve", "", backend.kind)
-        report = runner.verify(step_id)
-        self.app.call_from_thread(self.record, report, backend.kind, step_id is None, True)
 
     @work(thread=True, exclusive=True, group="lab", exit_on_error=False, name="lab-reset")
     def run_reset(self, step_id: str | None) -> None:
@@ -360,13 +384,16 @@ class LabScreen(Screen):
         lang = self.app.lang
         skipped = report.get("real_aws_only") or []
         status = tr("passed", lang) if report["passed"] else tr("failed", lang)
-        if whole:
-            status = f"{self.lab_id}: {status}"
         if skipped:
             status += f" · {tr('real_only', lang)} ({', '.join(skipped)})"
         if complete:
             status += " · " + tr("lab_complete", lang, lab=self.lab_id)
-        self.set_status(status)
+        if whole:
+            self.whole_report = {**report, "complete": complete}
+            self.show_summary()
+            self.set_status("")
+        else:
+            self.set_status(status)
         if self.lab.graded and "rubric" in report:
             from tutor.tui.grade_report import show_grade  # noqa: PLC0415
 

@@ -76,6 +76,18 @@ class QuizScreen(Screen):
     def question(self):
         return self.questions[self.index]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None dims the key in the footer: next before answering, submit after, and the
+        question's keys once none is shown."""
+        shown = bool(self.questions) and self.index < len(self.questions)
+        if action == "next":
+            return True if shown and self.submitted else None
+        if action == "submit":
+            return True if shown and not self.submitted else None
+        if action in ("flag", "report"):
+            return True if shown else None
+        return True
+
     def render_question(self, keep_selection: bool = False) -> None:
         if not self.questions or self.index >= len(self.questions):
             return
@@ -103,6 +115,7 @@ class QuizScreen(Screen):
         else:
             self.query_one("#feedback", Markdown).update("")
             options.focus()
+        self.refresh_bindings()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "submit":
@@ -169,6 +182,7 @@ class QuizScreen(Screen):
                        pct=result["score_percent"], scaled=result["scaled_score"]))
         for widget in ("#progress", "#hint", "#choices", "#buttons"):
             self.query_one(widget).display = False
+        self.refresh_bindings()
         lines = [f"- {'✓' if r['is_correct'] else '✗'} `{r['id']}` ({r['task']})" for r in result["questions"]]
         self.query_one("#feedback", Markdown).update("\n".join(lines))
 
