@@ -14,22 +14,8 @@ from tutor.commands import Output
 from tutor.content.loader import load_catalog
 from tutor.errors import ExitCode
 from tutor.quiz.dashboard import plan_for, week_status
-from tutor.quiz.plan import StudyItem, parse_exam_date
+from tutor.quiz.plan import parse_exam_date, study_label
 from tutor.store import Store
-
-
-def study_label(item: StudyItem, lang: str) -> str:
-    """One study item in words (also the home screen's plan and next action)."""
-    ko = lang == "ko"
-    day = ("추가 주제" if ko else "extra topics") if item.ref == "extra" else (f"{item.ref}일차" if ko else f"Day {item.ref}")
-    return {
-        "lesson": f"{day} 레슨" if ko else f"{day} lesson",
-        "quiz": f"{day} 퀴즈" if ko else f"{day} quiz",
-        "lab": f"실습 {item.ref}" if ko else f"lab {item.ref}",
-        "task": f"과제 {item.ref} 연습" if ko else f"practise task {item.ref}",
-        "exam": "모의고사" if ko else "mock exam",
-        "due": "오늘의 복습" if ko else "today's reviews",
-    }.get(item.kind, item.kind)
 
 
 def plan(args: argparse.Namespace, out: Output) -> int:

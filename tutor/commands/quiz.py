@@ -87,7 +87,9 @@ def build_quiz(catalog, store, args) -> tuple[list, int | None]:
             raise UsageError("the question bank is empty")
         return questions, exam.minutes_for(len(questions), args.minutes, args.esl)
     if mode in ("review", "due"):
-        ids = store.mistakes() if mode == "review" else store.due()
+        from tutor.quiz.dashboard import due_queue  # noqa: PLC0415 - with an exam date: the plan's share today
+
+        ids = store.mistakes() if mode == "review" else due_queue(store)
         questions = [catalog.questions[i] for i in ids if i in catalog.questions]
         questions = [q for q in questions if (args.day is None or q.day == args.day) and (args.task is None or q.task == args.task)]
         return (questions[: args.count] if args.count else questions), None

@@ -86,6 +86,20 @@ def parse_exam_date(text: str, today: date) -> date:
     return chosen
 
 
+def study_label(item: StudyItem, lang: str) -> str:
+    """One study item in words, for `tutor plan` and the home screen alike."""
+    ko = lang == "ko"
+    day = ("추가 주제" if ko else "extra topics") if item.ref == "extra" else (f"{item.ref}일차" if ko else f"Day {item.ref}")
+    return {
+        "lesson": f"{day} 레슨" if ko else f"{day} lesson",
+        "quiz": f"{day} 퀴즈" if ko else f"{day} quiz",
+        "lab": f"실습 {item.ref}" if ko else f"lab {item.ref}",
+        "task": f"과제 {item.ref} 연습" if ko else f"practise task {item.ref}",
+        "exam": "모의고사" if ko else "mock exam",
+        "due": "오늘의 복습" if ko else "today's reviews",
+    }.get(item.kind, item.kind)
+
+
 def active_exam_date(exam_date: date | None, today: date) -> date | None:
     """The exam date if it is still ahead (or today); a past exam plans like no exam."""
     return exam_date if exam_date is not None and exam_date >= today else None
