@@ -6,9 +6,9 @@ RDS DB instances, ElastiCache replication groups) and, so the student can *see* 
 the sandbox, makes a reversible change while the drill runs:
 
 - ``az-outage``: each Auto Scaling group that uses the lost AZ has that AZ's subnets taken out
-  of its ``VPCZoneIdentifier`` and loses the instances the model places there (moto relaunches
-  them at once, now in a surviving AZ); a group whose only AZ is lost gets MinSize and desired
-  capacity 0 (nothing can run). What the group looks like then is read back into the report,
+  of its ``VPCZoneIdentifier`` and loses its instances there (moto relaunches them at once, now
+  in a surviving AZ); a group whose only AZ is lost gets MinSize and desired capacity 0
+  (nothing can run). What the group looks like then is read back into the report,
   and its original subnets and sizes are restored at the end (also on Ctrl-C: try/finally).
   Before changing anything, the originals are written to ``drill-in-progress.json`` in the
   data folder so ``--restore`` (or the next drill) can repair a drill that was killed.
@@ -198,13 +198,13 @@ def stage_az_outage(client: Callable[[str], Any], endpoint: str, build: drills.B
             asg.update_auto_scaling_group(AutoScalingGroupName=view.name, MinSize=0, DesiredCapacity=0)
         else:
             asg.update_auto_scaling_group(AutoScalingGroupName=view.name, VPCZoneIdentifier=",".join(surviving))
-            lost = drills.spread(view.desired, view.zones).get(az, 0)
-            instances = (_group(asg, view.name) or {}).get("Instances") or []
-            # moto puts every instance in the first AZ: take the model's count, the lost AZ's first
-            instances.sort(key=lambda i: i["AvailabilityZone"] != az)
-            for inst in instances[:lost]:
-                asg.terminate_instance_in_auto_scaling_group(InstanceId=inst["InstanceId"],
-                                                             ShouldDecrementDesiredCapacity=False)
+            # every instance the sandbox has in the lost AZ dies (moto keeps them all in the first
+            # AZ, so this may be more than the model's even spread); moto relaunches each at once,
+            # now in a surviving subnet, which is what the report reads back
+            for inst in (_group(asg, view.name) or {}).get("Instances") or []:
+                if inst["AvailabilityZone"] == az:
+                    asg.terminate_instance_in_auto_scaling_group(InstanceId=inst["InstanceId"],
+                                                                 ShouldDecrementDesiredCapacity=False)
         seen.append(_observe(asg, view.name))
     return seen
 

@@ -22,10 +22,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 #: Screen texts (en, ko); local to the screen so the shared i18n table is not edited for it.
 TEXTS = {
     "title": ("Game day: failure drills", "게임 데이: 장애 훈련"),
-    "intro": ("Pick a drill, give the AZ for az-outage (empty: the first AZ the build uses), press r. "
-              "The drill is computed from your build's configuration; what it changes in the sandbox is undone.",
-              "훈련을 고르고 az-outage라면 잃을 AZ를 입력한 뒤(비우면 빌드가 쓰는 첫 AZ) r을 누르십시오. "
-              "훈련은 빌드의 구성으로 계산하며 샌드박스에 바꾼 것은 끝나면 되돌립니다."),
+    "intro": (("Pick a drill, give the AZ for az-outage (empty: the first AZ the build uses), press r. "
+               "The drill is computed from your build's configuration; what it changes in the sandbox is undone."),
+              ("훈련을 고르고 az-outage라면 잃을 AZ를 입력한 뒤(비우면 빌드가 쓰는 첫 AZ) r을 누르십시오. "
+               "훈련은 빌드의 구성으로 계산하며 샌드박스에 바꾼 것은 끝나면 되돌립니다.")),
     "running": ("Running {drill}…", "{drill} 실행 중…"),
     "error": ("The drill could not run: {reason}", "훈련을 실행하지 못했습니다: {reason}"),
     "empty": ("Nothing to drill: build Day 1 first (lab ec2-asg).",
