@@ -5,6 +5,8 @@ Regenerate after an intended change with `pytest tests/test_snapshots.py --snaps
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import ROOT
 from tutor.content.loader import load_catalog
 from tutor.store import Store
@@ -18,12 +20,16 @@ def app_for(tmp_path, lang):
                     endpoint_url="http://127.0.0.1:5599", start_sandbox=False, watch_labs=False, check_content=False)
 
 
-def test_home_korean(snap_compare, tmp_path):
-    assert snap_compare(app_for(tmp_path, "ko"), terminal_size=(110, 30))
+async def home_figures_drawn(pilot):
+    """The home figures come from a worker after the first frame: wait for them."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
-def test_home_english(snap_compare, tmp_path):
-    assert snap_compare(app_for(tmp_path, "en"), terminal_size=(110, 30))
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_home(snap_compare, tmp_path, lang, size):
+    assert snap_compare(app_for(tmp_path, lang), terminal_size=size, run_before=home_figures_drawn)
 
 
 def test_lab_screen(snap_compare, tmp_path):

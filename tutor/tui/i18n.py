@@ -190,6 +190,7 @@ KEY_LABELS: dict[str, str] = {
     "hint": "힌트", "skip": "건너뛰기", "reset_step": "단계 초기화", "reset_lab": "실습 초기화",
     "toggle_watch": "지켜보기", "timeline": "타임라인",
     "dashboard": "대시보드", "refresh": "새로 고침", "loadtest": "부하 테스트",
+    "start_next": "다음 할 일", "exam_date": "시험일",  # home (issue 13)
     "whatif_availability": "가용성 계산기", "whatif_storage": "스토리지 비용", "cycle_mode": "배포 방식",
     "remove_tier": "계층 삭제", "load_own": "내 구성 불러오기",
     "whatif_scaling": "스케일링 시뮬레이터", "run": "실행",
