@@ -13,7 +13,14 @@ from tutor.cli import main
 from tutor.errors import UsageError
 from tutor.quiz import srs
 from tutor.quiz.dashboard import due_queue, streak
-from tutor.quiz.plan import EXAM_RECALL, StudyItem, _recall, make_plan, parse_exam_date, todays_queue
+from tutor.quiz.plan import (
+    EXAM_RECALL,
+    StudyItem,
+    _recall,
+    make_plan,
+    parse_exam_date,
+    todays_queue,
+)
 from tutor.store import Store
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=timezone.utc)

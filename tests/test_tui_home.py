@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from test_tui import make_app, wait_workers
 from textual.widgets import DataTable, Input
 
-from test_tui import make_app, wait_workers
 from tutor import settings
 from tutor.tui.exam_date import ExamDateScreen
 from tutor.tui.home import HomeScreen

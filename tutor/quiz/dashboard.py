@@ -97,7 +97,8 @@ def streak(times: list[str], today: date, tz: Any) -> int:
 
 def plan_for(store: Any, catalog: Any, week: list[DayStatus], exam_date: date | None, now: datetime,
              readiness: dict[str, int] | None = None) -> Plan:
-    from tutor.quiz.readiness import TARGET, readiness as readiness_of  # noqa: PLC0415
+    from tutor.quiz.readiness import TARGET  # noqa: PLC0415
+    from tutor.quiz.readiness import readiness as readiness_of
 
     scores = readiness if readiness is not None else {
         t: r["readiness"] for t, r in readiness_of(catalog, store, now).items()}
