@@ -137,7 +137,10 @@ async def test_an_aws_error_in_a_worker_opens_the_error_dialog(tmp_path):
 
     @work(thread=True, exit_on_error=False, group="lab", name="lab-run")
     def failing(node) -> None:
-        raise EnvironmentFailure(guidance)
+        from botocore.exceptions import ClientError
+
+        denied = ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "not authorized"}}, "CreateVpc")
+        raise EnvironmentFailure(guidance) from denied  # as the lab runner raises translate()'s guidance
 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -145,7 +148,7 @@ async def test_an_aws_error_in_a_worker_opens_the_error_dialog(tmp_path):
         await settle(app, pilot, "lab")
         assert isinstance(app.screen, ErrorDialog)
         text = "\n".join(str(w.render()) for w in app.screen.query(Static))
-        assert "ec2:CreateVpc" in text and "lab-run" in text
+        assert "ec2:CreateVpc" in text and "lab-run" in text and "UnauthorizedOperation" in text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

@@ -31,8 +31,16 @@ KEY_LABELS.update({"close": "닫기"})
 
 
 def is_aws_error(error: BaseException | None) -> bool:
-    """An error from the account or the endpoint the student can act on (exit 3 headless)."""
-    return isinstance(error, EnvironmentFailure) and not isinstance(error, NotEmulated)
+    """An AWS error the student acts on: its SDK cause is one ``aws_guidance`` has guidance for.
+
+    An unreachable sandbox, a call the sandbox does not emulate or a plain service error stay
+    toasts (the screens say those in their status lines already).
+    """
+    if not isinstance(error, EnvironmentFailure) or isinstance(error, NotEmulated) or error.__cause__ is None:
+        return False
+    from tutor.labs.backend import Backend, aws_guidance  # noqa: PLC0415 - botocore, only after an AWS error
+
+    return aws_guidance(error.__cause__, Backend("sandbox", None)) is not None
 
 
 def details(worker: Worker) -> str:
