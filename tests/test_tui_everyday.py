@@ -114,7 +114,8 @@ async def test_tutor_lang_en_opens_the_app_in_english(tmp_path, monkeypatch):
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         assert app.lang == "en"
-        assert "Day" in str(app.screen.query_one(DataTable).columns[list(app.screen.query_one(DataTable).columns)[0]].label)
+        columns = app.screen.query_one(DataTable).columns
+        assert "Day" in str(columns[next(iter(columns))].label)
 
 
 def test_language_rule_order_and_migration(tmp_path, monkeypatch):
@@ -192,7 +193,7 @@ class FakeRunner:
 
 
 def first_day_lab(app) -> str:
-    return sorted(lab.id for lab in app.catalog.labs.values() if lab.day == "1" and not lab.graded)[0]
+    return min(lab.id for lab in app.catalog.labs.values() if lab.day == "1" and not lab.graded)
 
 
 async def open_lab(app, pilot, runner_for):

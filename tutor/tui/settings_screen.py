@@ -25,12 +25,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sandbox": ("Sandbox (local)", "샌드박스(로컬)"), "real": ("Real AWS", "실제 AWS"),
     "region": ("Region", "리전"),
     "region_hint": ("e.g. us-east-1; enter saves, empty = the default", "예: us-east-1, enter로 저장, 비우면 기본값"),
-    "real_warning": ("⚠ Real AWS: lab commands create real resources in your account and may cost money. "
-                     "Tidy up with `tutor cleanup --real`.",
-                     "⚠ 실제 AWS: 실습 명령이 본인 계정에 실제 리소스를 만들며 요금이 청구될 수 있습니다. "
-                     "`tutor cleanup --real`로 정리하십시오."),
-    "next_command": ("Backend and region apply to the next `tutor lab ...` command; the app's lab screen "
-                     "always uses the sandbox.",
+    "real_warning": (("⚠ Real AWS: lab commands create real resources in your account and may cost money. "
+                      "Tidy up with `tutor cleanup --all --real`."),
+                     ("⚠ 실제 AWS: 실습 명령이 본인 계정에 실제 리소스를 만들며 요금이 청구될 수 있습니다. "
+                      "`tutor cleanup --all --real`로 정리하십시오.")),
+    "next_command": (("Backend and region apply to the next `tutor lab ...` command; the app's lab screen "
+                      "always uses the sandbox."),
                      "백엔드와 리전은 다음 `tutor lab ...` 명령부터 적용됩니다. 앱의 실습 화면은 항상 샌드박스를 사용합니다."),
     "saved": ("Saved: {what}.", "저장됨: {what}."),
 }
