@@ -126,7 +126,9 @@ def test_language_rule_order_and_migration(tmp_path, monkeypatch):
     assert resolve_lang(None, lambda: "en") == "en"  # the store's old choice, now in settings.toml
     assert settings.load().lang == "en"
     monkeypatch.setenv("TUTOR_LANG", "ko")
-    assert resolve_lang(None, lambda: None) == "en"  # settings.toml before the environment
+    assert resolve_lang(None, lambda: None) == "ko"  # this shell's environment before settings.toml
+    monkeypatch.delenv("TUTOR_LANG")
+    assert resolve_lang(None, lambda: "ko") == "en"  # settings.toml before the store's old choice
     assert resolve_lang("ko", lambda: None) == "ko"  # --lang before everything
 
 

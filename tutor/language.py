@@ -1,7 +1,8 @@
 """Which language the app and the commands speak: one rule, used by both front ends.
 
-Order: ``--lang`` > ``lang`` in settings.toml > ``$TUTOR_LANG`` > the progress store's old
-``lang`` setting > Korean. The store kept the app's language before settings.toml existed: when
+Order: ``--lang`` > ``$TUTOR_LANG`` > ``lang`` in settings.toml > the progress store's old
+``lang`` setting > Korean: the nearer a choice is to this one run, the more it weighs (a flag,
+then the environment of this shell, then the saved file), as with the aws CLI's own settings. The store kept the app's language before settings.toml existed: when
 it is the one used, it is copied into settings.toml (migrated) so the two cannot disagree later.
 A settings.toml that does not read is skipped here; whoever needs the file says why it is wrong.
 """
@@ -45,5 +46,4 @@ def saved_lang(store_lang: Callable[[], str | None] | None) -> str | None:
 
 def resolve_lang(flag: str | None, store_lang: Callable[[], str | None] | None = None) -> str:
     """The language to use; ``store_lang`` reads the store's old setting (only when needed)."""
-    return (_valid(flag) or settings_lang() or _valid(os.environ.get("TUTOR_LANG"))
-            or saved_lang(store_lang) or DEFAULT)
+    return (_valid(flag) or _valid(os.environ.get("TUTOR_LANG")) or saved_lang(store_lang) or DEFAULT)

@@ -47,7 +47,7 @@ class Settings:
     allow_accounts: tuple[str, ...] = field(default_factory=tuple)
     """When not empty, the only accounts real mode accepts."""
     lang: str | None = None
-    """"ko" or "en"; None: not chosen (the app then uses $TUTOR_LANG, else Korean)."""
+    """"ko" or "en"; None: not chosen (Korean). ``--lang`` and ``$TUTOR_LANG`` weigh more."""
     theme: str = "dark"
     """"dark" or "light"."""
     exam_date: dt.date | None = None
