@@ -12,9 +12,11 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
+import awsfork
 from conftest import ROOT, VENV_BIN, run_tutor
 from tutor import sandbox
 from tutor.content.loader import load_catalog
@@ -23,10 +25,27 @@ CATALOG = load_catalog([ROOT / "labs"])
 LABS = sorted(CATALOG.labs)
 
 
-def aws_env(endpoint: str) -> dict:
+@pytest.fixture(scope="module")
+def aws_shim(tmp_path_factory):
+    """The real aws CLI behind a fork server (tests/awsfork.py): same code, a fraction of the start-up."""
+    folder = tmp_path_factory.mktemp("aws-fork")
+    sock = str(folder / "sock")
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "awsfork.py"), sock, str(ROOT / "labs")],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                              env={**os.environ, "AWS_ACCESS_KEY_ID": "warm", "AWS_SECRET_ACCESS_KEY": "warm"})
+    try:
+        assert server.stdout.readline().strip() == "ready"
+        yield {"bin": str(awsfork.write_shim(folder / "bin", str(VENV_BIN / "aws"))), "sock": sock}
+    finally:
+        server.kill()
+        server.wait()
+
+
+def aws_env(endpoint: str, shim: dict) -> dict:
     env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
-           "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+           "TUTOR_TEST_AWS_FORK": shim["sock"],
+           "PATH": os.pathsep.join([shim["bin"], str(VENV_BIN), os.environ.get("PATH", "")])}
     env.pop("AWS_PROFILE", None)
     return env
 
@@ -42,13 +61,26 @@ def test_aws_cli_is_installed():
     assert shutil.which("aws", path=str(VENV_BIN)), "awscli belongs to the test extras"
 
 
+def test_the_fork_server_is_the_aws_cli(aws_shim, endpoint):
+    """What the labs' commands rely on: output, exit codes, stdin, the working folder."""
+    env = aws_env(endpoint, aws_shim)
+    script = ('aws s3 mb s3://fork-check && echo payload | aws s3 cp - s3://fork-check/k && '
+              'aws s3 cp s3://fork-check/k - && aws s3api head-object --bucket fork-check --key k '
+              '--query ContentLength --output text && pwd')
+    done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, cwd="/", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-3:] == ["payload", "8", "/"]
+    wrong = subprocess.run(["bash", "-c", "aws ec2 no-such-operation"], env=env, capture_output=True, text=True)
+    assert wrong.returncode == 2 and "Invalid choice" in wrong.stderr
+
+
 @pytest.mark.parametrize("lab_id", LABS)
-def test_lab_commands_then_verify(lab_id, tmp_path):
+def test_lab_commands_then_verify(lab_id, tmp_path, aws_shim):
     lab = CATALOG.labs[lab_id]
     port = sandbox.free_port()
     endpoint = sandbox.start(port).endpoint
     try:
-        env = aws_env(endpoint)
+        env = aws_env(endpoint, aws_shim)
         files = run_tutor("lab", "files", lab_id, str(tmp_path), "--json")  # as the lab tells students
         assert files.returncode == 0, files.stderr
         for step in lab.steps:
