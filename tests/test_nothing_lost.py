@@ -417,3 +417,37 @@ def test_a_sandbox_whose_state_file_was_lost_is_found_on_its_port(monkeypatch):
     finally:
         assert sandbox.stop() is True
     assert _server_gone(started.pid)
+
+
+def test_a_cleanly_closed_database_is_not_fully_rechecked_until_it_changes(tmp_path, monkeypatch):
+    """The full page check runs once per change of the file, not on every start; a file damaged
+    after the tutor closed it is still caught."""
+    from tutor import store_guard
+    from tutor.store import Store, migrations
+
+    path = tmp_path / "progress.db"
+    store = Store(path)
+    store.set_setting("k", "v")
+    store.close()
+    assert store_guard.is_verified(path)
+    checks = []
+    real_connect = store_guard.connect
+
+    class Counting:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, *args):
+            checks.append(sql) if "quick_check" in sql else None
+            return self.conn.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+    monkeypatch.setattr(store_guard, "connect", lambda p: Counting(real_connect(p)))
+    assert store_guard.diagnose(path, migrations) is None and checks == []
+    data = bytearray(path.read_bytes())
+    data[4096 + 200: 4096 + 400] = b"\xff" * 200  # damage a page after the clean close
+    path.write_bytes(bytes(data))
+    store_guard.diagnose(path, migrations)
+    assert checks, "a changed file must get the full check again"

@@ -133,6 +133,9 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+        # Closed cleanly by the tutor: the next start can trust the file without reading every
+        # page again, until anything changes it (tutor.store_guard.is_verified).
+        guard.mark_verified(self.path)
 
     # settings ---------------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:

@@ -173,6 +173,46 @@ def known_tables(migrations: Any) -> set[str]:
     return set(_schema_of(migrations)[0]) - {MIGRATIONS_TABLE}
 
 
+def _fingerprint(path: Path) -> str | None:
+    """Size and modification time of a database at rest (None while a WAL file holds changes)."""
+    try:
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            return None
+        stat = path.stat()
+    except OSError:
+        return None
+    return f"{stat.st_size} {stat.st_mtime_ns}"
+
+
+def _mark_path(path: Path) -> Path:
+    return path.with_name(path.name + ".verified")
+
+
+def is_verified(path: Path) -> bool:
+    """Whether the file is byte for byte the one a full check last passed. PRAGMA quick_check
+    reads every page (about a second for a year of answers on a slow disk); any write since, by
+    the tutor or anything else, changes the size or the time and brings the full check back."""
+    try:
+        return _fingerprint(path) is not None and _mark_path(path).read_text() == _fingerprint(path)
+    except OSError:
+        return False
+
+
+def mark_verified(path: Path) -> None:
+    """Remember that the database as it is now passed the check (after a check, or after the
+    tutor closed it cleanly). Best effort: without the mark the next start checks again."""
+    fingerprint = _fingerprint(path)
+    if fingerprint is None:
+        return
+    try:
+        tmp = _mark_path(path).with_name(_mark_path(path).name + f".{os.getpid()}")
+        tmp.write_text(fingerprint)
+        os.replace(tmp, _mark_path(path))
+    except OSError:
+        pass
+
+
 def diagnose(path: Path, migrations: Any) -> str | None:
     """Why ``path`` cannot be the tutor's database, or None (it is, or it is new or empty).
 
@@ -190,9 +230,11 @@ def diagnose(path: Path, migrations: Any) -> str | None:
         return "it is not a SQLite database"
     conn = connect(path)
     try:
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if check != [("ok",)]:
-            return f"it is damaged ({check[0][0] if check else 'integrity check failed'})"
+        if not is_verified(path):
+            check = conn.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                return f"it is damaged ({check[0][0] if check else 'integrity check failed'})"
+            mark_verified(path)
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")
                   if not r[0].startswith("sqlite_")}
         applied: set[str] = set()
