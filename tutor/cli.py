@@ -238,23 +238,34 @@ def _lang(args: argparse.Namespace) -> str:
     return resolve_lang(getattr(args, "lang", None), store_lang)
 
 
-def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output], int] | None:
-    from tutor.commands import content, lab_steps, labs, lessons, quiz, sandbox, whatif
+#: (command, action) -> (module in tutor.commands, function): imported only when that command runs,
+#: so `tutor` alone (the app) and each command pay for their own imports only.
+HANDLERS = {
+    ("content", "check"): ("content", "check"), ("content", "stats"): ("content", "stats"),
+    ("content", "reports"): ("content", "reports"),
+    ("lab", "list"): ("labs", "list_labs"), ("lab", "show"): ("labs", "show"), ("lab", "run"): ("labs", "run"),
+    ("lab", "verify"): ("labs", "verify"), ("lab", "cleanup"): ("labs", "cleanup"),
+    ("lab", "watch"): ("lab_steps", "watch"), ("lab", "reset"): ("lab_steps", "reset"),
+    ("lab", "skip"): ("lab_steps", "skip"), ("lab", "hint"): ("lab_steps", "hint"),
+    ("lab", "files"): ("lab_steps", "files"),
+    ("whatif", "availability"): ("whatif", "availability"), ("whatif", "scaling"): ("whatif", "scaling"),
+    ("whatif", "storage-cost"): ("whatif", "storage_cost"),
+    ("progress", None): ("quiz", "progress"), ("export", None): ("quiz", "export"),
+    ("lesson", "list"): ("lessons", "list_lessons"), ("lesson", "show"): ("lessons", "show"),
+}
 
-    table = {
-        ("content", "check"): content.check, ("content", "stats"): content.stats,
-        ("lab", "list"): labs.list_labs, ("lab", "show"): labs.show, ("lab", "run"): labs.run,
-        ("lab", "verify"): labs.verify, ("lab", "cleanup"): labs.cleanup,
-        ("lab", "watch"): lab_steps.watch, ("lab", "reset"): lab_steps.reset, ("lab", "skip"): lab_steps.skip,
-        ("lab", "hint"): lab_steps.hint, ("lab", "files"): lab_steps.files,
-        ("content", "reports"): content.reports, ("whatif", "availability"): whatif.availability,
-        ("whatif", "scaling"): whatif.scaling,
-        ("whatif", "storage-cost"): whatif.storage_cost,
-        ("progress", None): quiz.progress, ("export", None): quiz.export,
-        ("lesson", "list"): lessons.list_lessons, ("lesson", "show"): lessons.show,
-    }
+
+def _command(module: str, function: str) -> Callable[[argparse.Namespace, Output], int]:
+    import importlib  # noqa: PLC0415
+
+    return getattr(importlib.import_module(f"tutor.commands.{module}"), function)
+
+
+def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output], int] | None:
+    if args.command is None:
+        return None  # the app
     if args.command == "sandbox" and args.action in ("start", "stop", "status", "reset"):
-        return sandbox.handle
+        return _command("sandbox", "handle")
     if args.command == "sandbox" and args.action == "advance":
         from tutor.commands import advance  # noqa: PLC0415
 
@@ -280,8 +291,9 @@ def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace, Output],
 
         return progress_io.export if args.action == "export" else progress_io.import_
     if args.command == "quiz":
-        return quiz.run_headless if (args.headless or args.answers) else None
-    return table.get((args.command, getattr(args, "action", None)))
+        return _command("quiz", "run_headless") if (args.headless or args.answers) else None
+    found = HANDLERS.get((args.command, getattr(args, "action", None)))
+    return _command(*found) if found else None
 
 
 def _open_tui(args: argparse.Namespace) -> int:

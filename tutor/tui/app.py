@@ -80,17 +80,22 @@ class TutorApp(App):
         self.push_screen(HomeScreen())
         if self.settings_problem:
             self.notify(self.settings_problem, title=tr("error", self.lang), severity="error", timeout=15)
-        if self.check_content_on_start:
-            self.check_content()
         if self.endpoint_url:
             self.sandbox_detail, self.sandbox_state = self.endpoint_url, "endpoint"
-        elif self.start_sandbox:
-            self.ensure_sandbox()
         if self.start_request:
             self.open_requested(self.start_request)
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: only now start the background work. Started in on_mount,
+        these threads took the GIL from the UI thread between every query of the first frame
+        (the day table took 0.2 s instead of 3 ms)."""
+        if self.check_content_on_start:
+            self.check_content()
+        if self.start_sandbox and not self.endpoint_url:
+            self.ensure_sandbox()
         from tutor.tui import cost_meter  # noqa: PLC0415
 
-        self.call_after_refresh(cost_meter.install, self)  # measures after the first frame, never before
+        cost_meter.install(self)  # measures in its worker, after the first frame, never before
 
     def open_requested(self, req: dict[str, Any]) -> None:
         """`tutor quiz ...` without --headless opens the app on that quiz."""

@@ -97,7 +97,9 @@ class HomeScreen(Screen):
         self.fill_table(week)
         self.query_one("#week", Static).update(figures_text.week_map(week, lang))
         self.show_sandbox()
-        self.load_figures(week, lang)
+        # After this frame is drawn: the worker's imports and queries would hold the GIL the
+        # drawing needs.
+        self.call_after_refresh(self.load_figures, week, lang)
 
     def fill_table(self, week: list[DayStatus]) -> None:
         lang = self.lang
