@@ -41,11 +41,14 @@ def aws_shim(tmp_path_factory):
         server.wait()
 
 
-def aws_env(endpoint: str, shim: dict) -> dict:
+def aws_env(endpoint: str, shim: dict | None = None) -> dict:
+    """A student's shell pointed at ``endpoint``; with ``shim``, its aws is the fork server's."""
+    first = [shim["bin"]] if shim else []
     env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
-           "TUTOR_TEST_AWS_FORK": shim["sock"],
-           "PATH": os.pathsep.join([shim["bin"], str(VENV_BIN), os.environ.get("PATH", "")])}
+           "PATH": os.pathsep.join([*first, str(VENV_BIN), os.environ.get("PATH", "")])}
+    if shim:
+        env["TUTOR_TEST_AWS_FORK"] = shim["sock"]
     env.pop("AWS_PROFILE", None)
     return env
 

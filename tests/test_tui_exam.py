@@ -92,6 +92,9 @@ async def test_exam_resumes_after_the_app_is_killed(tmp_path):
     # no submit: the process ends here
     again = make_app(tmp_path)
     async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the home figures fill in from their worker after the first frame
+        await again.workers.wait_for_complete()
+        await pilot.pause()
         assert "Exam in progress" in str(again.screen.query_one("#queues").render())
         await pilot.press("e")
         screen = again.screen

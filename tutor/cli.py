@@ -179,7 +179,7 @@ def build_parser() -> Parser:
                          "import: restore such a document into an empty database")
     pr.add_argument("file", nargs="?", metavar="FILE", help="the export file (- for stdout/stdin)")
 
-    whatif = sub.add_parser("whatif", help="what-if calculators (availability of a design, S3 storage cost)")
+    whatif = sub.add_parser("whatif", help="what-if calculators: Auto Scaling policies under traffic, availability of a design, S3 storage cost")
     wsub = whatif.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
     wa = wsub.add_parser("availability", parents=[common],
                          help="composite availability of components in series and parallel")
