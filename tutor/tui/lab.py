@@ -26,6 +26,7 @@ from textual.widgets import Button, Footer, Header, Label, ListItem, ListView, M
 
 from tutor import sandbox
 from tutor.labs.progress import lab_progress, record_report
+from tutor.tui.cost_meter import CostMeter
 from tutor.tui.i18n import tr
 from tutor.tui.lab_work import LAB_WORK, LabWork
 
@@ -74,6 +75,7 @@ class LabScreen(LabWork, Screen):
             with Vertical(id="left"):
                 yield ListView(id="steps")
                 yield Static(id="summary", markup=False)  # the whole lab's last "check all"
+                yield CostMeter()  # what the labs built would cost on AWS, re-measured after each run
             with VerticalScroll(id="detail"):
                 with Horizontal(id="buttons"):
                     yield Button(id="check", variant="primary")
