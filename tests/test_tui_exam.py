@@ -186,3 +186,18 @@ async def test_practice_picker_by_task_and_service(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert all(any("dynamodb" in s.lower() for s in q.services) for q in app.screen.questions)
+
+
+async def test_a_header_removed_with_its_screen_does_not_stop_the_app(tmp_path):
+    """Textual's Header queues a title update when it mounts; a screen switched away at once
+    used to make that update raise NoMatches and end the app (an exam expiring as it resumes)."""
+    from textual.widgets import Header
+    from textual.widgets._header import HeaderTitle
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        header = app.screen.query_one(Header)
+        await header.query_one(HeaderTitle).remove()
+        app.title = "changed"  # the watcher runs against a header with no title widget
+        await pilot.pause()
+        assert app.is_running

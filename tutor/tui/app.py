@@ -22,6 +22,9 @@ from tutor.errors import TutorError, UsageError
 from tutor.language import saved_lang
 from tutor.store import Store
 from tutor.tui.i18n import localize_bindings, tr
+from tutor.tui.textual_fixes import apply as apply_textual_fixes
+
+apply_textual_fixes()
 
 
 def _palette_provider():
