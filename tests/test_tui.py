@@ -17,6 +17,9 @@ SIZE = (120, 40)
 
 
 def make_app(tmp_path, endpoint="http://127.0.0.1:9", **kw):
+    # The content check (half a second in a thread the app's exit waits for) is off unless a
+    # test is about it: test_content_check_runs_after_the_first_frame.
+    kw.setdefault("check_content", False)
     return TutorApp(Store(tmp_path / "progress.db"), endpoint_url=endpoint, start_sandbox=False, **kw)
 
 
@@ -283,3 +286,14 @@ async def test_help_lists_keys_in_the_chosen_language(tmp_path):
         await pilot.pause()
         source = app.screen.query_one("Markdown").source
         assert "검사" in source and "풀이 실행" in source and "Check all" not in source
+
+
+async def test_content_check_runs_after_the_first_frame_and_says_what_it_found(tmp_path, monkeypatch):
+    from tutor.content import check
+
+    monkeypatch.setattr(check, "check_catalog", lambda catalog: ["a problem", "another"])
+    app = make_app(tmp_path, lang="en", check_content=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("2" in n.message for n in app._notifications)

@@ -33,7 +33,7 @@ def build_network(endpoint):
 async def test_watch_turns_the_step_green_and_moves_on(tmp_path):
     status = sandbox.start(sandbox.free_port())
     try:
-        app = TutorApp(Store(tmp_path / "p.db"), endpoint_url=status.endpoint, start_sandbox=False, lang="en")
+        app = TutorApp(Store(tmp_path / "p.db"), endpoint_url=status.endpoint, start_sandbox=False, lang="en", check_content=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("b")
             lab = app.screen
@@ -50,7 +50,7 @@ async def test_watch_turns_the_step_green_and_moves_on(tmp_path):
 
 
 async def test_hint_skip_and_marks(tmp_path, endpoint):
-    app = TutorApp(Store(tmp_path / "p.db"), endpoint_url=endpoint, start_sandbox=False, lang="en", watch_labs=False)
+    app = TutorApp(Store(tmp_path / "p.db"), endpoint_url=endpoint, start_sandbox=False, lang="en", watch_labs=False, check_content=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("b")
         lab = app.screen
@@ -68,7 +68,7 @@ async def test_hint_skip_and_marks(tmp_path, endpoint):
 async def test_a_day_with_two_labs_asks_which(tmp_path, endpoint):
     from tutor.tui.lab_picker import LabPicker
 
-    app = TutorApp(Store(tmp_path / "p.db"), endpoint_url=endpoint, start_sandbox=False, lang="ko", watch_labs=False)
+    app = TutorApp(Store(tmp_path / "p.db"), endpoint_url=endpoint, start_sandbox=False, lang="ko", watch_labs=False, check_content=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("down", "b")  # day 2: containers-fargate and serverless-api
         await pilot.pause()

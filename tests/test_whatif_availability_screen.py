@@ -22,7 +22,7 @@ SIZE = (80, 24)
 
 
 def make_app(tmp_path, endpoint=None):
-    return TutorApp(Store(tmp_path / "progress.db"), endpoint_url=endpoint, start_sandbox=False, lang="en")
+    return TutorApp(Store(tmp_path / "progress.db"), endpoint_url=endpoint, start_sandbox=False, lang="en", check_content=False)
 
 
 def test_tier_modes_use_the_sla_rows():

@@ -125,7 +125,7 @@ async def test_storage_screen_plots_every_strategy(tmp_path):
     from tutor.tui.app import TutorApp
     from tutor.tui.whatif_storage import StorageWhatIfScreen
 
-    app = TutorApp(Store(tmp_path / "progress.db"), endpoint_url=None, start_sandbox=False, lang="ko")
+    app = TutorApp(Store(tmp_path / "progress.db"), endpoint_url=None, start_sandbox=False, lang="ko", check_content=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         screen = app.screen
