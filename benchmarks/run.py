@@ -61,8 +61,9 @@ class Table:
         self.rows: list[tuple[str, str, str, bool | None]] = []
 
     def add(self, figure: str, measured: float, budget: float | None, unit: str, note: str = "") -> None:
-        shown_budget = f"≤ {budget:.3g} {unit}{note}" if budget is not None else "reported"
-        self.rows.append((figure, f"{measured:.3g} {unit}", shown_budget,
+        digits = 3 if unit == "s" else 1  # a 2.004 s must not print as "2 s" beside "≤ 2 s"
+        shown_budget = f"≤ {budget:.{digits}f} {unit}{note}" if budget is not None else "reported"
+        self.rows.append((figure, f"{measured:.{digits}f} {unit}", shown_budget,
                           None if budget is None else measured <= budget))
 
     def lines(self) -> list[str]:

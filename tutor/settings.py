@@ -8,7 +8,7 @@ the tutor never guesses what a guard rail was meant to say.
 
 ```toml
 backend = "sandbox"          # "sandbox" (default) or "real": what lab commands use without a flag
-region = "us-east-1"         # the region real-mode calls that are not a lab's use (a lab keeps its own)
+region = "us-east-1"         # real AWS: the region labs run in after --region and $AWS_REGION (labs pinned to a region keep it)
 lang = "ko"                  # "ko" or "en": the language of the app and of every command
 theme = "dark"               # "dark" or "light": the app's colours
 exam_date = 2027-01-15       # the day of your exam (a TOML date): home counts down and plans to it
@@ -41,7 +41,8 @@ class Settings:
     backend: str = "sandbox"
     """What lab commands use when no --real/--endpoint-url is given: "sandbox" or "real"."""
     region: str | None = None
-    """Region for real-mode calls that belong to no lab (the caller identity); labs keep theirs."""
+    """Real AWS: the region labs run in when neither --region nor $AWS_REGION says (a lab pinned
+    to a region, e.g. for CloudFront or its us-east-1a subnets, keeps it and says so)."""
     deny_accounts: tuple[str, ...] = field(default_factory=tuple)
     """Accounts real mode refuses, whatever else is said (12-digit ids)."""
     allow_accounts: tuple[str, ...] = field(default_factory=tuple)
