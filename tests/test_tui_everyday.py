@@ -37,6 +37,21 @@ def footer_key(screen, action: str) -> FooterKey:
 
 
 # palette -----------------------------------------------------------------------------------
+async def test_every_palette_entry_for_a_screen_opens_it(tmp_path):
+    """Each non-day entry opens something (a screen or a modal) without an error."""
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=SMALL) as pilot:
+        for label in ("Availability calculator", "S3 storage cost planner", "Load test (local StreamCloud tier)",
+                      "Auto Scaling what-if", "Failure drills (game day)", "Exam date and plan"):
+            run = next(run for en, _, run in PALETTE if en == label)
+            before = len(app.screen_stack)
+            run(app)
+            await pilot.pause()
+            assert len(app.screen_stack) == before + 1, label
+            app.pop_screen()
+            await pilot.pause()
+
+
 def test_palette_lists_every_day_and_the_screens():
     labels = [en for en, _, _ in PALETTE]
     for kind in ("Lesson", "Quiz", "Lab"):
