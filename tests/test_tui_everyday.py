@@ -310,3 +310,13 @@ async def test_day_rows_take_clicks(tmp_path):
         await pilot.pause()
         assert table.cursor_row == 2
         assert isinstance(app.screen.query_one(Footer), Footer)
+
+
+async def test_lab_screen_says_real_mode_runs_from_the_terminal(tmp_path):
+    """backend = "real" in settings.toml: the lab screen keeps to the sandbox and says where real AWS runs."""
+    settings.save({"backend": "real"})
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert any("tutor lab verify ec2-asg --real" in n.message for n in app._notifications)

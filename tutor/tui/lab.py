@@ -109,6 +109,20 @@ class LabScreen(LabWork, Screen):
         # The capstone grades the whole account: it is graded on request, not on every change.
         if getattr(self.app, "watch_labs", True) and not self.lab.graded:
             self.start_watch()
+        self.say_where_real_mode_runs()
+
+    def say_where_real_mode_runs(self) -> None:
+        """settings.toml may say backend = "real": this screen still builds in the sandbox (its
+        keys have no confirmation or dry run for a real account); real AWS is the commands'."""
+        from tutor import settings  # noqa: PLC0415
+        from tutor.errors import UsageError  # noqa: PLC0415
+
+        try:
+            real = settings.load().backend == "real"
+        except UsageError:
+            return
+        if real:
+            self.notify(tr("lab.real_in_terminal", self.app.lang, lab=self.lab_id), severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
         self.watch_stop.set()
