@@ -312,11 +312,28 @@ async def test_day_rows_take_clicks(tmp_path):
         assert isinstance(app.screen.query_one(Footer), Footer)
 
 
-async def test_lab_screen_says_real_mode_runs_from_the_terminal(tmp_path):
-    """backend = "real" in settings.toml: the lab screen keeps to the sandbox and says where real AWS runs."""
+async def test_lab_screen_on_real_aws_checks_the_account_and_leaves_building_to_the_terminal(
+        tmp_path, endpoint, monkeypatch):
+    """backend = "real" in settings.toml (a moto server plays the account through AWS_ENDPOINT_URL):
+    checks read the account as real AWS; solve and reset are dimmed, refused and create nothing."""
+    import boto3
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     settings.save({"backend": "real"})
-    app = make_app(tmp_path, lang="en")
+    app = TutorApp(Store(tmp_path / "progress.db"), endpoint_url=None, start_sandbox=False, lang="en",
+                   watch_labs=False, check_content=False)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("b")
         await pilot.pause()
-        assert any("tutor lab verify ec2-asg --real" in n.message for n in app._notifications)
+        screen = app.screen
+        assert screen.real_mode and any("tutor lab verify ec2-asg --real" in n.message for n in app._notifications)
+        assert screen.check_action("solve", ()) is None and screen.check_action("reset_lab", ()) is None
+        screen.action_solve()
+        await pilot.pause()
+        assert screen.lab_worker is None  # refused before any work started
+        await pilot.press("a")  # check all: read-only, no confirmation
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {row["backend"] for row in app.store.db["lab_checks"].rows} == {"real"}
+    ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1")
+    assert not ec2.describe_vpcs(Filters=[{"Name": "tag-key", "Values": ["tutor:lab"]}])["Vpcs"]

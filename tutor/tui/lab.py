@@ -64,6 +64,9 @@ class LabScreen(LabWork, Screen):
         self.lab_worker = None  # the running lab-run worker
         #: The last "check all" of this visit: shown under the step list, not under a step.
         self.whole_report: dict[str, Any] | None = None
+        #: settings.toml says backend = "real": checks read the student's account; building and
+        #: cleaning up stay with the terminal commands, which confirm, tag, record and dry-run.
+        self.real_mode = False
 
     @property
     def lab(self):
@@ -106,22 +109,12 @@ class LabScreen(LabWork, Screen):
         self.watch(self.app, "sandbox_state", lambda _: self.show_env(), init=False)
         self.render_all()
         self.query_one(ListView).focus()
-        # The capstone grades the whole account: it is graded on request, not on every change.
-        if getattr(self.app, "watch_labs", True) and not self.lab.graded:
+        self.real_mode = self._settings_say_real()
+        # The capstone grades the whole account: it is graded on request, not on every change;
+        # a real account is checked on request too (no polling of someone's AWS APIs).
+        if getattr(self.app, "watch_labs", True) and not self.lab.graded and not self.real_mode:
             self.start_watch()
-        self.say_where_real_mode_runs()
-
-    def say_where_real_mode_runs(self) -> None:
-        """settings.toml may say backend = "real": this screen still builds in the sandbox (its
-        keys have no confirmation or dry run for a real account); real AWS is the commands'."""
-        from tutor import settings  # noqa: PLC0415
-        from tutor.errors import UsageError  # noqa: PLC0415
-
-        try:
-            real = settings.load().backend == "real"
-        except UsageError:
-            return
-        if real:
+        if self.real_mode:
             self.notify(tr("lab.real_in_terminal", self.app.lang, lab=self.lab_id), severity="warning", timeout=15)
 
     def on_unmount(self) -> None:
@@ -236,6 +229,8 @@ class LabScreen(LabWork, Screen):
             return None
         if action == "hint" and self.is_mounted and self.hints_used() >= len(self.step.hints):
             return None
+        if action in ("solve", "reset_step", "reset_lab") and self.real_mode:
+            return None  # on a real account these need the terminal's confirmation and dry run
         return True
 
     def hints_used(self) -> int:
@@ -249,6 +244,9 @@ class LabScreen(LabWork, Screen):
         self.start_work(tr("checking", self.app.lang, step=self.lab.id), None, solve=False)
 
     def action_solve(self) -> None:
+        if self.real_mode:
+            self.notify(tr("lab.real_in_terminal", self.app.lang, lab=self.lab_id), severity="warning")
+            return
         self.start_work(tr("solving", self.app.lang, step=self.step.id), self.step.id, solve=True)
 
     def action_hint(self) -> None:
@@ -281,6 +279,10 @@ class LabScreen(LabWork, Screen):
 
     def _confirm_reset(self, step_id: str | None) -> None:
         from tutor.tui.exam import ConfirmScreen  # noqa: PLC0415
+
+        if self.real_mode:
+            self.notify(tr("lab.real_in_terminal", self.app.lang, lab=self.lab_id), severity="warning")
+            return
 
         lang = self.app.lang
         question = tr("reset_step_q", lang, step=step_id) if step_id else tr("reset_lab_q", lang, lab=self.lab_id)
@@ -315,15 +317,6 @@ class LabScreen(LabWork, Screen):
         self.app.push_screen(LessonScreen(day, section or None))
 
     # workers -------------------------------------------------------------------------------
-    def _runner(self):
-        from tutor.labs.backend import Backend  # noqa: PLC0415 - boto3 only once a lab runs
-        from tutor.labs.runner import LabRunner  # noqa: PLC0415
-
-        app = self.app
-        endpoint = app.endpoint_for_lab()
-        backend = Backend("endpoint" if app.endpoint_url else "sandbox", endpoint)
-        return LabRunner(self.lab, app.catalog.lab_dirs[self.lab_id], backend, lang=app.lang), backend
-
     @work(thread=True, exclusive=True, group="lab", exit_on_error=False, name="lab-reset")
     def run_reset(self, step_id: str | None) -> None:
         runner, backend = self._runner()

@@ -118,3 +118,28 @@ class LabWork:
         summary.set_class(not failing, "pass")
         summary.set_class(bool(failing), "fail")
         summary.display = True
+
+    @staticmethod
+    def _settings_say_real() -> bool:
+        from tutor import settings  # noqa: PLC0415
+        from tutor.errors import UsageError  # noqa: PLC0415
+
+        try:
+            return settings.load().backend == "real"
+        except UsageError:  # the app said what is wrong with the file when it started
+            return False
+
+    def _runner(self):
+        from tutor.labs.backend import Backend  # noqa: PLC0415 - boto3 only once a lab runs
+        from tutor.labs.runner import LabRunner  # noqa: PLC0415
+
+        app = self.app
+        if self.real_mode:  # the account behind the standard chain (AWS_ENDPOINT_URL honoured)
+            from tutor.labs.backend import open_real  # noqa: PLC0415
+            from tutor.labs.real import RealOptions  # noqa: PLC0415
+
+            backend = open_real(None, RealOptions())
+        else:
+            endpoint = app.endpoint_for_lab()
+            backend = Backend("endpoint" if app.endpoint_url else "sandbox", endpoint)
+        return LabRunner(self.lab, app.catalog.lab_dirs[self.lab_id], backend, lang=app.lang), backend
