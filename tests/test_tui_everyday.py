@@ -312,28 +312,55 @@ async def test_day_rows_take_clicks(tmp_path):
         assert isinstance(app.screen.query_one(Footer), Footer)
 
 
-async def test_lab_screen_on_real_aws_checks_the_account_and_leaves_building_to_the_terminal(
+async def test_lab_screen_on_real_aws_asks_tags_records_and_leaves_cleanup_to_the_terminal(
         tmp_path, endpoint, monkeypatch):
     """backend = "real" in settings.toml (a moto server plays the account through AWS_ENDPOINT_URL):
-    checks read the account as real AWS; solve and reset are dimmed, refused and create nothing."""
+    solving a step shows the plan and waits for the account id (escape: nothing made); typed, it
+    builds with the tutor's tags and records; reset is dimmed and refused; checks read as real."""
     import boto3
+
+    from tutor.tui.real_confirm import RealConfirm
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
     settings.save({"backend": "real"})
+    ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1")
+    account = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1").get_caller_identity()["Account"]
+
+    def tagged():
+        return [v for v in ec2.describe_vpcs()["Vpcs"]
+                if {"Key": "tutor:lab", "Value": "ec2-asg"} in v.get("Tags", [])]
     app = TutorApp(Store(tmp_path / "progress.db"), endpoint_url=None, start_sandbox=False, lang="en",
                    watch_labs=False, check_content=False)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("b")
         await pilot.pause()
         screen = app.screen
-        assert screen.real_mode and any("tutor lab verify ec2-asg --real" in n.message for n in app._notifications)
-        assert screen.check_action("solve", ()) is None and screen.check_action("reset_lab", ()) is None
-        screen.action_solve()
-        await pilot.pause()
-        assert screen.lab_worker is None  # refused before any work started
-        await pilot.press("a")  # check all: read-only, no confirmation
-        await app.workers.wait_for_complete()
+        assert screen.real_mode and any("tutor lab cleanup ec2-asg --real" in n.message for n in app._notifications)
+        assert screen.check_action("reset_lab", ()) is None and screen.check_action("solve", ()) is True
+
+        async def solve_and_answer(keys):
+            screen.action_solve()
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if isinstance(app.screen, RealConfirm):
+                    break
+            assert isinstance(app.screen, RealConfirm)
+            assert any(account in line for line in app.screen.lines)
+            assert any("estimated total" in line for line in app.screen.lines)
+            await pilot.press(*keys)
+            await app.workers.wait_for_complete([w for w in app.workers if w.group == "lab"])
+            await pilot.pause()
+
+        await solve_and_answer(["escape"])
+        assert not tagged() and len(ec2.describe_vpcs()["Vpcs"]) == 1  # stopped: only the default VPC
+        await solve_and_answer([*account, "enter"])
+        vpcs = tagged()
+        assert vpcs and {t["Key"] for t in vpcs[0]["Tags"]} >= {"tutor:lab", "tutor:run", "tutor:created-by"}
+        assert any(r["resource_id"] == vpcs[0]["VpcId"] for r in app.store.created_resources())
+        await pilot.press("a")  # check all: read-only, no question
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "lab"])
         await pilot.pause()
         assert {row["backend"] for row in app.store.db["lab_checks"].rows} == {"real"}
-    ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1")
-    assert not ec2.describe_vpcs(Filters=[{"Name": "tag-key", "Values": ["tutor:lab"]}])["Vpcs"]
+        screen.action_reset_lab()
+        await pilot.pause()
+        assert app.screen is screen  # refused: no reset question on a real account

@@ -74,6 +74,8 @@ class RealBackend(Backend):
         self.retries = 0
         self.last_error_call: dict[str, str] = {}
         self.confirmed = False
+        #: Asks in place of the terminal (the TUI's dialog): ``asker(account, shown_lines) -> bool``.
+        self.asker: Callable[[str, list[str]], bool] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = super().to_json()
@@ -181,11 +183,22 @@ class RealBackend(Backend):
             return
         me = self.check_account()
         regions = ", ".join(sorted(set(self.lab_regions.values()))) or self.region
-        info(f"real AWS: account {me.account}, caller {me.arn}, region {regions}"
-             + (f", endpoint {self.endpoint}" if self.endpoint else "") + f", run {self.run_id}")
-        info(f"{action}:")
+        shown: list[str] = []
+
+        def say(line: str) -> None:
+            shown.append(line)
+            info(line)
+
+        say(f"real AWS: account {me.account}, caller {me.arn}, region {regions}"
+            + (f", endpoint {self.endpoint}" if self.endpoint else "") + f", run {self.run_id}")
+        say(f"{action}:")
         for line in lines or ["(nothing listed)"]:
-            info(f"  {line}")
+            say(f"  {line}")
+        if self.asker is not None and not self.options.yes:
+            if not self.asker(me.account, shown):
+                raise UsageError("real AWS: not confirmed; nothing changed")
+            self.confirmed = True
+            return
         if self.options.yes:
             if not self.options.account:
                 raise UsageError(f"real AWS: --yes needs --account {me.account} (the account you mean), so a wrong "

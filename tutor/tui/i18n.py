@@ -107,14 +107,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exam_active": ("Exam in progress: {left} left — press e to resume", "진행 중인 모의고사: {left} 남음 — e를 눌러 이어서 푸십시오"),
     "queue_empty": ("Nothing in this queue right now.", "지금은 이 대기열에 문항이 없습니다."),
     "readiness": ("Readiness", "준비도"),
-    "lab.real_in_terminal": ("Real AWS (your settings): checks here read your account. To build or clean up there, use "
-                             "a terminal: `tutor lab show {lab} --real` (the commands with the tutor's tags), "
-                             "`tutor lab run {lab} --solve --real` and `tutor lab cleanup {lab} --real` ask first and "
-                             "dry-run; `tutor lab verify {lab} --real` checks.",
-                             "실제 AWS(설정): 이 화면의 검사는 내 계정을 읽습니다. 만들거나 정리하려면 터미널에서 "
-                             "`tutor lab show {lab} --real`(튜터 태그가 붙은 명령), `tutor lab run {lab} --solve --real`, "
-                             "`tutor lab cleanup {lab} --real`을 사용하십시오. 먼저 확인을 받고 dry run부터 합니다. "
-                             "검사는 `tutor lab verify {lab} --real`입니다."),
+    "lab.real_in_terminal": ("Real AWS (your settings): checks read your account, and solving a step asks for the "
+                             "account id first and tags what it creates. Clean up from a terminal: `tutor lab cleanup "
+                             "{lab} --real` (a dry run first); `tutor lab show {lab} --real` shows the commands with "
+                             "the tutor's tags; `tutor lab verify {lab} --real` checks.",
+                             "실제 AWS(설정): 검사는 내 계정을 읽고, 단계 풀이는 먼저 계정 ID를 확인한 뒤 만든 것에 태그를 "
+                             "붙입니다. 정리는 터미널에서 `tutor lab cleanup {lab} --real`(먼저 dry run)로 하십시오. "
+                             "`tutor lab show {lab} --real`은 튜터 태그가 붙은 명령을, `tutor lab verify {lab} --real`은 "
+                             "검사를 보여 줍니다."),
     "content_problems": ("{n} content problem(s): run `tutor content check`", "콘텐츠 문제 {n}건: `tutor content check`를 실행하십시오"),
     # lab runner
     "hint": ("Hint", "힌트"),

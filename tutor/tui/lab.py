@@ -229,8 +229,8 @@ class LabScreen(LabWork, Screen):
             return None
         if action == "hint" and self.is_mounted and self.hints_used() >= len(self.step.hints):
             return None
-        if action in ("solve", "reset_step", "reset_lab") and self.real_mode:
-            return None  # on a real account these need the terminal's confirmation and dry run
+        if self.real_mode and (action in ("reset_step", "reset_lab") or (action == "solve" and self.lab.graded)):
+            return None  # on a real account: the terminal's cleanup (dry run first), the capstone's solve
         return True
 
     def hints_used(self) -> int:
@@ -244,7 +244,7 @@ class LabScreen(LabWork, Screen):
         self.start_work(tr("checking", self.app.lang, step=self.lab.id), None, solve=False)
 
     def action_solve(self) -> None:
-        if self.real_mode:
+        if self.real_mode and self.lab.graded:
             self.notify(tr("lab.real_in_terminal", self.app.lang, lab=self.lab_id), severity="warning")
             return
         self.start_work(tr("solving", self.app.lang, step=self.step.id), self.step.id, solve=True)

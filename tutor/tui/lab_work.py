@@ -84,7 +84,10 @@ class LabWork:
 
         try:
             runner, backend = self._runner()  # may start the sandbox first: the slowest part
-            if solve and step_id:
+            if solve and step_id and backend.kind == "real":
+                self._solve_on_real(runner, backend, step_id, progress, worker)
+                call(self.app.store.record_lab_event, self.lab_id, step_id, "solve", "", backend.kind)
+            elif solve and step_id:
                 runner.solve([step_id], progress=progress)
                 call(self.app.store.record_lab_event, self.lab_id, step_id, "solve", "", backend.kind)
             phase = "work.checking"
@@ -143,3 +146,23 @@ class LabWork:
             endpoint = app.endpoint_for_lab()
             backend = Backend("endpoint" if app.endpoint_url else "sandbox", endpoint)
         return LabRunner(self.lab, app.catalog.lab_dirs[self.lab_id], backend, lang=app.lang), backend
+
+    def _solve_on_real(self, runner, backend, step_id: str, progress, worker) -> None:
+        """Real AWS, as `tutor lab run --solve --real` does it: what the step creates and its
+        cost, the account id typed in a dialog, then the solve with every resource tagged (the
+        backend's hooks) and recorded, on this thread's own store connection, before it returns."""
+        from tutor.commands.cleanup import attach_store  # noqa: PLC0415
+        from tutor.labs.real_plan import lines, plan  # noqa: PLC0415
+        from tutor.store import Store  # noqa: PLC0415
+        from tutor.tui.real_confirm import asker_for  # noqa: PLC0415
+
+        backend.asker = asker_for(self.app, lambda: worker.is_cancelled)
+        backend.confirm(f"{self.lab_id} step {step_id} will create (tagged tutor:created-by=saa-tutor, "
+                        f"tutor:lab={self.lab_id}, tutor:run={backend.run_id})",
+                        lines(plan(self.lab, [step_id])), lambda line: None)
+        store = Store(self.app.store.path)
+        try:
+            attach_store(backend, store)
+            runner.solve([step_id], progress=progress)
+        finally:
+            store.close()
