@@ -337,6 +337,9 @@ async def test_lab_screen_on_real_aws_asks_tags_records_and_leaves_cleanup_to_th
         screen = app.screen
         assert screen.real_mode and any("tutor lab cleanup ec2-asg --real" in n.message for n in app._notifications)
         assert screen.check_action("reset_lab", ()) is None and screen.check_action("solve", ()) is True
+        shown = screen.query_one("#commands").text
+        assert "tutor:created-by" in shown and "tutor:lab" in shown  # the commands carry the tutor's tags
+        assert "AWS_ENDPOINT_URL=" not in str(screen.query_one("#env").render())  # no sandbox export lines
 
         async def solve_and_answer(keys):
             screen.action_solve()

@@ -115,6 +115,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "붙입니다. 정리는 터미널에서 `tutor lab cleanup {lab} --real`(먼저 dry run)로 하십시오. "
                              "`tutor lab show {lab} --real`은 튜터 태그가 붙은 명령을, `tutor lab verify {lab} --real`은 "
                              "검사를 보여 줍니다."),
+    "lab.real_env": ("Real AWS: type the commands in your own shell, with your credentials (no AWS_ENDPOINT_URL); "
+                     "the commands above carry the tutor's tags so `tutor lab cleanup {lab} --real` finds them.",
+                     "실제 AWS: 위 명령을 내 자격 증명이 있는 셸(AWS_ENDPOINT_URL 없이)에 입력하십시오. 명령에 튜터 태그가 "
+                     "붙어 있어 `tutor lab cleanup {lab} --real`이 찾아냅니다."),
     "content_problems": ("{n} content problem(s): run `tutor content check`", "콘텐츠 문제 {n}건: `tutor content check`를 실행하십시오"),
     # lab runner
     "hint": ("Hint", "힌트"),

@@ -67,6 +67,7 @@ class LabScreen(LabWork, Screen):
         #: settings.toml says backend = "real": checks read the student's account; building and
         #: cleaning up stay with the terminal commands, which confirm, tag, record and dry-run.
         self.real_mode = False
+        self._tagged: dict[str, list[str]] | None = None
 
     @property
     def lab(self):
@@ -101,6 +102,7 @@ class LabScreen(LabWork, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.real_mode = self._settings_say_real()  # before the first render: it picks the commands shown
         self.reload()
         current = self.progress.get("current")
         ids = [s.id for s in self.lab.steps]
@@ -109,7 +111,6 @@ class LabScreen(LabWork, Screen):
         self.watch(self.app, "sandbox_state", lambda _: self.show_env(), init=False)
         self.render_all()
         self.query_one(ListView).focus()
-        self.real_mode = self._settings_say_real()
         # The capstone grades the whole account: it is graded on request, not on every change;
         # a real account is checked on request too (no polling of someone's AWS APIs).
         if getattr(self.app, "watch_labs", True) and not self.lab.graded and not self.real_mode:
@@ -160,7 +161,7 @@ class LabScreen(LabWork, Screen):
         if (self.app.catalog.lab_dirs[self.lab_id] / "files").is_dir():
             text += f"\n\n> {tr('lab_files', lang, lab=self.lab_id)}"
         self.query_one("#instructions", Markdown).update(text)
-        self.query_one("#commands", TextArea).text = "\n".join(step.commands)
+        self.query_one("#commands", TextArea).text = "\n".join(self.shown_commands(step))
         self.query_one("#hints", Static).update("")
         self.show_results(step.id)
         self.refresh_bindings()  # hint depends on the step
@@ -168,7 +169,9 @@ class LabScreen(LabWork, Screen):
     def show_env(self) -> None:
         lang, state = self.app.lang, self.app.sandbox_state
         endpoint = self.app.endpoint_url or (self.app.sandbox_detail if state == "on" else None)
-        if endpoint:
+        if self.real_mode:  # not the sandbox's export lines: the student's own shell and account
+            text = tr("lab.real_env", lang, lab=self.lab_id)
+        elif endpoint:
             text = tr("env_hint", lang) + "\n" + "\n".join(sandbox.env_lines(endpoint, self.lab.region))
         elif state == "starting":
             text = tr("sandbox.starting", lang)
@@ -216,8 +219,20 @@ class LabScreen(LabWork, Screen):
     def step(self):
         return self.lab.steps[self.step_index]
 
+    def shown_commands(self, step) -> list[str]:
+        """The step's commands; on a real account with the tutor's tags in each command's own
+        syntax (and the tagging command after what cannot take them), so a real cleanup finds
+        what the student built by hand (`tutor lab show LAB --real` prints the same)."""
+        if not self.real_mode:
+            return list(step.commands)
+        if self._tagged is None:
+            from tutor.labs.real_commands import tagged_commands  # noqa: PLC0415
+
+            self._tagged = tagged_commands(self.lab)
+        return self._tagged.get(step.id, list(step.commands))
+
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard("\n".join(self.step.commands))
+        self.app.copy_to_clipboard("\n".join(self.shown_commands(self.step)))
         self.notify(tr("copied", self.app.lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
