@@ -227,6 +227,14 @@ def test_the_capstone_verifies_read_only_and_solves_through_the_week_labs(accoun
     # each piece is the lab's own: its tags and records, so that lab's (or --all's) cleanup finds it
     assert rows and {r["lab"] for r in rows} <= {"ec2-asg", "storage-tuning", "containers-fargate", "observability"}
     assert "streamcloud" not in {r["lab"] for r in rows}
+    # its cleanup is the week's labs' own, guarded: a dry run first, then with --yes --account
+    dry = tutor("lab", "cleanup", "streamcloud", "--real", "--json")
+    assert dry.returncode == 0, dry.stderr
+    planned = json.loads(dry.stdout)
+    assert planned["dry_run"] is True and any(r.get("would_delete") for r in planned["resources"])
+    done = tutor("lab", "cleanup", "streamcloud", "--real", *CONFIRMED, "--json")
+    assert done.returncode == 0, done.stderr
+    assert lab_vpcs(account) == [] and not records(isolated_home)  # live records only: all marked deleted
 
 
 def test_cleanup_all_on_an_endpoint_deletes_at_once(endpoint):

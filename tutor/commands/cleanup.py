@@ -18,9 +18,6 @@ from tutor.store import Store
 
 #: The capstone builds through the week's labs with clients of its own, outside real mode's
 #: tagging, records and guard: on a real account it is refused rather than run unguarded.
-CAPSTONE_REAL = ("real AWS: the capstone builds and cleans up through the week's labs; run and clean up each "
-                 "lab with --real instead (tutor cleanup --all --real covers them all)")
-
 
 def real_options(args: argparse.Namespace) -> Any:
     """The real-mode flags every lab command takes (tutor.labs.real.RealOptions)."""
@@ -56,9 +53,6 @@ def run_cleanups(runners: list[Any], backend: Any, store: Store, out: Output, st
         return report, False
     from tutor.labs.real import guarded_cleanup  # noqa: PLC0415
 
-    capstone = [r for r in runners if r.lab.graded]
-    if capstone and len(runners) == 1:
-        raise UsageError(CAPSTONE_REAL)
     runners = [r for r in runners if not r.lab.graded]  # its resources are the week's labs'
     def records(runner: Any) -> list[dict[str, Any]]:
         return store.created_resources(lab=runner.lab.id, account=backend.account,

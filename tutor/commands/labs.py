@@ -243,7 +243,14 @@ def cleanup(args: argparse.Namespace, out: Output) -> int:
         with resolve(args.endpoint_url, args.real, real_options(args)) as backend:
             _say_if_temporary(out, backend)
             _say_region(out, backend, lab)
-            removed, dry_run = run_cleanups([_runner(lab, folder, out, backend)], backend, store, out)
+            runners = [_runner(lab, folder, out, backend)]
+            if lab.graded and backend.kind == "real":
+                # The capstone owns nothing itself: what it built belongs to the week's labs (their
+                # tags and records), so its cleanup is theirs, each guarded as `cleanup --all` is.
+                catalog = load_catalog()
+                runners = [_runner(catalog.labs[i], catalog.lab_dirs[i], out, backend)
+                           for i in sorted(catalog.labs) if not catalog.labs[i].graded]
+            removed, dry_run = run_cleanups(runners, backend, store, out)
             say_retries(out, backend)
     finally:
         store.close()
