@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from tutor import sandbox
-from tutor.errors import EnvironmentFailure, NotEmulated, UsageError
+from tutor.errors import EnvironmentFailure, NotEmulated, TutorError, UsageError
 
 REAL_NOT_HERE = ("--real is not available for this command: it would change a real account in a way "
                  "the tutor has no guard rails for. Use the sandbox (the default) or --endpoint-url URL.")
@@ -139,11 +139,14 @@ def check_endpoint(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def translate(exc: BaseException, backend: Backend) -> EnvironmentFailure | None:
-    """The environment failure behind an exception from a boto3 call, or None if it is a bug."""
+def translate(exc: BaseException, backend: Backend) -> TutorError | None:
+    """The environment failure behind an exception from a boto3 call, or None if it is a bug.
+    An unknown profile is the command line's mistake, not the environment's: a usage error (2)."""
     import botocore.exceptions as bce  # noqa: PLC0415
     from botocore.parsers import ResponseParserError  # not in botocore.exceptions
 
+    if isinstance(exc, bce.ProfileNotFound):  # wherever botocore first notices it
+        return UsageError(aws_guidance(exc, backend) or str(exc))
     where = backend.describe()
     if isinstance(exc, NotImplementedError):
         return NotEmulated(f"this action is not emulated by the sandbox ({where}): {exc}")
@@ -201,7 +204,7 @@ def aws_guidance(exc: BaseException, backend: Backend) -> str | None:
             isinstance(exc, bce.BotoCoreError) and "sso" in type(exc).__name__.lower()):
         return f"your AWS SSO session has expired or was never started: run `aws sso login --profile {profile}`, then the command again"
     if isinstance(exc, bce.ProfileNotFound):
-        return f"AWS profile {profile!r} is not in your AWS config: `aws configure list-profiles` lists them"
+        return f"AWS profile {profile!r}: no such profile in your AWS config (`aws configure list-profiles` lists them)"
     if isinstance(exc, (bce.NoCredentialsError, bce.PartialCredentialsError)):
         return ("no AWS credentials in the standard chain (environment, --profile/AWS_PROFILE, SSO): run `aws configure` "
                 f"or `aws sso login --profile {profile}`, or use the sandbox (no --real)")

@@ -60,13 +60,14 @@ class RealBackend(Backend):
         self.run_id = "run-" + uuid.uuid4().hex[:12]
         try:
             self.session = boto3.session.Session(profile_name=options.profile)
+            # --region, then the SDK's environment (boto3 itself reads only AWS_DEFAULT_REGION), then
+            # settings.toml, then the profile's region: the region every lab not pinned to one runs in
+            # (reading the profile's region is where botocore may notice an unknown profile, too)
+            self.region = (options.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+                           or settings.region or self.session.region_name or DEFAULT_REGION)
         except bce.ProfileNotFound:
-            raise UsageError(f"--profile {options.profile}: no such profile in your AWS config "
-                             "(aws configure list-profiles shows them)") from None
-        # --region, then the SDK's environment (boto3 itself reads only AWS_DEFAULT_REGION), then
-        # settings.toml, then the profile's region: the region every lab not pinned to one runs in
-        self.region = (options.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-                       or settings.region or self.session.region_name or DEFAULT_REGION)
+            raise UsageError(f"--profile {options.profile or os.environ.get('AWS_PROFILE')}: no such profile in your "
+                             "AWS config (aws configure list-profiles shows them)") from None
         self.lab_regions: dict[str, str] = {}  # lab id -> the region its calls, checks and cleanup use
         self.identity: Identity | None = None
         self.recorder: Callable[[dict[str, Any]], None] | None = None
