@@ -224,3 +224,16 @@ def test_each_steps_cleanup_removes_that_step_only(lab_runner):
     assert runner.verify("task-definition")["passed"] is False and runner.verify("cluster")["passed"] is True
     assert [r["type"] for r in runner.cleanup("cluster")] == ["ecs-cluster"]
     assert runner.verify("cluster")["passed"] is False
+
+
+def test_a_missing_cluster_is_looked_for_in_the_labs_region(endpoint, catalog):
+    """This lab may run outside us-east-1 on real AWS: its missing-cluster message names the
+    region it looked in, not a fixed us-east-1."""
+    from tutor.labs.kit import Context
+    from tutor.labs.runner import load_module
+
+    module = load_module(catalog.labs[LAB], catalog.lab_dirs[LAB])
+    ctx = Context(lab_id=LAB, region="eu-west-1", endpoint=endpoint,
+                  make_client=lambda service: boto3.client(service, endpoint_url=endpoint, region_name="eu-west-1"))
+    result = module.check_service(ctx)
+    assert result.passed is False and "eu-west-1" in result.en and "eu-west-1" in result.ko

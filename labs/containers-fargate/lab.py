@@ -89,7 +89,10 @@ def _units(value: str | int | None, unit: str) -> int | None:
     return round(float(match.group(1)) * 1024) if match else None
 
 
-NO_CLUSTER = missing("ECS cluster", "ECS 클러스터", CLUSTER_NAME, f"aws ecs create-cluster --cluster-name {CLUSTER_NAME}")
+def no_cluster(ctx: Context) -> Result:
+    """The one resource message naming a region: this lab may run outside us-east-1 on real AWS."""
+    return missing("ECS cluster", "ECS 클러스터", CLUSTER_NAME, f"aws ecs create-cluster --cluster-name {CLUSTER_NAME}",
+                   region=ctx.region)
 NO_TASK_DEFINITION = fail(
     f"No ACTIVE task definition in family {FAMILY}: register one (aws ecs register-task-definition --cli-input-json file://task-definition.json).",
     f"{FAMILY} 패밀리에 ACTIVE 작업 정의가 없습니다: aws ecs register-task-definition --cli-input-json file://task-definition.json으로 등록하십시오.")
@@ -99,7 +102,7 @@ NO_SERVICE = fail(
 
 
 # step cluster ---------------------------------------------------------------------------
-_find_cluster = finder(_cluster, NO_CLUSTER)
+_find_cluster = finder(_cluster, no_cluster)
 
 
 @judged(_find_cluster)
@@ -256,7 +259,7 @@ def cleanup_task_definition(ctx: Context) -> list[dict]:
 # step service ---------------------------------------------------------------------------
 def check_service(ctx: Context) -> Result:
     if _cluster(ctx) is None:
-        return NO_CLUSTER
+        return no_cluster(ctx)
     service = _service(ctx)
     if service is None:
         return NO_SERVICE

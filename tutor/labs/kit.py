@@ -314,9 +314,13 @@ def empty_bucket(ctx: Context, bucket: str, prefix: str = "") -> int:
     return count
 
 
-def finder(lookup: Callable[[Context], Any], missing_result: Result) -> Callable[[Context], Any]:
-    """For :func:`judged`: the resource ``lookup`` finds, or ``missing_result`` when it finds none."""
+def finder(lookup: Callable[[Context], Any],
+           missing_result: Result | Callable[[Context], Result]) -> Callable[[Context], Any]:
+    """For :func:`judged`: the resource ``lookup`` finds, or ``missing_result`` when it finds none
+    (a function of the context where the message names where it looked, e.g. its region)."""
     def find(ctx: Context) -> Any:
         found = lookup(ctx)
-        return missing_result if found is None else found
+        if found is not None:
+            return found
+        return missing_result(ctx) if callable(missing_result) else missing_result
     return find
