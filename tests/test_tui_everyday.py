@@ -343,9 +343,9 @@ async def test_lab_screen_on_real_aws_asks_tags_records_and_leaves_cleanup_to_th
 
         async def solve_and_answer(keys):
             screen.action_solve()
-            for _ in range(100):
+            for _ in range(200):  # the dialog comes from the worker; typing waits for its input's focus
                 await pilot.pause(0.05)
-                if isinstance(app.screen, RealConfirm):
+                if isinstance(app.screen, RealConfirm) and app.focused is app.screen.query_one("#real-account"):
                     break
             assert isinstance(app.screen, RealConfirm)
             assert any(account in line for line in app.screen.lines)
