@@ -79,7 +79,7 @@ def test_another_tutor_version_is_not_trusted(content, monkeypatch):
     load_catalog()
     monkeypatch.setattr(cache, "__version__", "999.0")
     calls = []
-    real = cache.load_or_build.__globals__["pickle"].dump
+    real = cache.pickle.dump
     monkeypatch.setattr(cache.pickle, "dump", lambda *a, **k: (calls.append(1), real(*a, **k)))
     load_catalog()
     assert calls, "a cache from another version was used instead of being rebuilt"

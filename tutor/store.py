@@ -352,6 +352,11 @@ class Store:
             self.db["lab_events"].insert({"lab": lab, "step": step, "kind": kind, "detail": detail,
                                           "backend": backend, "at": stamp()})
 
+    def any_lab_activity(self) -> bool:
+        """Whether any lab was ever checked or run (one query; the cost meter's gate)."""
+        return self.db.execute("select exists(select 1 from lab_checks) or exists(select 1 from lab_events)"
+                               ).fetchone()[0] == 1
+
     def lab_events(self, lab: str) -> list[dict[str, Any]]:
         """The lab's events since its last whole-lab reset (a step reset hides that step's)."""
         rows = list(self.db.execute(

@@ -253,16 +253,17 @@ def load_catalog(targets: Iterable[Path] | None = None) -> Catalog:
         from tutor.content import cache  # noqa: PLC0415
 
         wanted = default_targets()
-        return cache.load_or_build(_files(wanted), lambda: _read(wanted))  # type: ignore[return-value]
+        files = _files(wanted)
+        return cache.load_or_build(files, lambda: _read(wanted, files))  # type: ignore[return-value]
     return _read(list(targets))
 
 
-def _read(wanted: list[Path]) -> Catalog:
+def _read(wanted: list[Path], files: list[Path] | None = None) -> Catalog:
     catalog = Catalog()
     for target in wanted:
         if not target.exists():
             catalog.problems.append(Problem(_rel(target), 0, "no such file or folder"))
-    for file in _files(wanted):
+    for file in files if files is not None else _files(wanted):
         kind = _kind(file)
         try:
             if kind == "questions":

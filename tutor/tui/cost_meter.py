@@ -59,8 +59,7 @@ def _live_real_records(app: Any) -> list[dict[str, Any]]:
 
 
 def _labs_touched(app: Any) -> bool:
-    store = app.store
-    return any(store.lab_status(lab_id) or store.lab_events(lab_id) for lab_id in app.catalog.labs)
+    return app.store.any_lab_activity()
 
 
 def _answers(endpoint: str) -> bool:
