@@ -54,9 +54,10 @@ def moto_endpoint():
 
     from moto.server import ThreadedMotoServer
 
-    from tutor.sandbox import fidelity
+    from tutor.sandbox import fidelity, lean
 
     fidelity.apply()  # the tests' server behaves like the sandbox students get
+    lean.apply()  # and starts as lean: without the ECS-optimized AMIs
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

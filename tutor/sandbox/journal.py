@@ -29,7 +29,7 @@ READ_PREFIXES = ("Describe", "List", "Get", "Query", "Scan", "BatchGet", "Search
 # Environ keys that, with the headers and the body, describe a request completely.
 REQUEST_KEYS = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "RAW_URI", "REQUEST_URI", "CONTENT_TYPE",
                 "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme")
-FORMAT = 2
+FORMAT = 3  # 3: recorded without the ECS-optimized AMIs (tutor.sandbox.lean)
 
 
 def seed_for(seed: int, index: int) -> str:

@@ -31,6 +31,7 @@ from urllib.parse import parse_qs
 
 from tutor.sandbox import CHANGES_PATH, HEALTH_PATH, RESET_PATH, SEED  # the package never imports moto
 from tutor.sandbox import journal as jr
+from tutor.sandbox import lean
 
 
 class Sandbox:
@@ -48,7 +49,11 @@ class Sandbox:
     def replay(self) -> int:
         done = 0
         with self.served:
-            if self.legacy is not None and self.legacy.exists() and self.legacy.stat().st_size:
+            records = list(self.journal.entries())
+            has_legacy = self.legacy is not None and self.legacy.exists() and bool(self.legacy.stat().st_size)
+            # Before the first backend is created: an older journal's ids were drawn after every AMI.
+            lean.set_enabled(lean.lean_for(records[0] if records else None, has_legacy))
+            if has_legacy:
                 jr.legacy_replay(True)
                 self.random.seed(SEED)
                 try:
@@ -60,7 +65,6 @@ class Sandbox:
                             continue
                 finally:
                     jr.legacy_replay(False)
-            records = list(self.journal.entries())
             for index, record in enumerate(records):
                 self.random.seed(jr.seed_for(SEED, index))
                 self._quiet_call(jr.environ_for(record)[0])
@@ -104,6 +108,7 @@ class Sandbox:
         from werkzeug.test import EnvironBuilder
 
         with self.served:
+            lean.set_enabled(True)  # the journal starts again, in this version's format
             jr.call(self.moto_app, EnvironBuilder(path="/moto-api/reset", method="POST").get_environ())
             if self.journal.path is not None:
                 self.journal.path.write_text("")
@@ -151,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     from tutor.sandbox import fidelity
 
     fidelity.apply()
+    lean.apply()
     jr.make_ids_reproducible(SEED)
     sandbox = Sandbox(DomainDispatcherApplication(create_backend_app), jr.Journal(journal_path), legacy,
                       PRESERVED_HEADER_NAMES_ENVIRON_KEY)
