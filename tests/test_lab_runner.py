@@ -181,3 +181,15 @@ def test_watch_stops_on_ctrl_c_with_exit_130_and_keeps_progress(tmp_path, tutor_
     out, err = watch.communicate(timeout=30)
     assert watch.returncode == 130, err
     assert state_of(progress_of("ec2-asg", tmp_path / "p.db"), "network")["state"] == "failed"
+
+
+def test_endpoint_clients_are_built_once_per_service_region_endpoint_and_key(monkeypatch):
+    from tutor.labs.backend import Backend
+
+    one = Backend("endpoint", "http://127.0.0.1:1")
+    assert one.client("ec2", "us-east-1") is Backend("sandbox", "http://127.0.0.1:1").client("ec2", "us-east-1")
+    assert one.client("ec2", "us-west-2") is not one.client("ec2", "us-east-1")
+    assert Backend("endpoint", "http://127.0.0.1:2").client("ec2", "us-east-1") is not one.client("ec2", "us-east-1")
+    first = one.client("s3", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "another-student")
+    assert one.client("s3", "us-east-1") is not first

@@ -22,6 +22,7 @@ REAL_NOT_HERE = ("--real is not available for this command: it would change a re
 
 _SESSION: dict[str, Any] = {}
 _SESSION_LOCK = threading.Lock()
+_CLIENTS: dict[tuple[Any, ...], Any] = {}
 
 
 def _session() -> Any:
@@ -67,7 +68,16 @@ class Backend:
             # a plain "real" backend is the capstone's read-only client cache (tutor.capstone.evidence):
             # it reads the account real mode checked, with that command's --profile
             session = _SESSION.get("real") if self.kind == "real" else None
-            return (session or _session()).client(service, **kwargs)
+            if session is not None or not self.endpoint:
+                return (session or _session()).client(service, **kwargs)
+            # Building a client builds its whole API (5-30 ms); an endpoint's clients carry no
+            # hooks, and are thread-safe, so one per service, Region, endpoint and key serves all.
+            key = (service, region, self.endpoint, kwargs.get("aws_access_key_id") or os.environ.get("AWS_ACCESS_KEY_ID"),
+                   kwargs.get("aws_secret_access_key") or os.environ.get("AWS_SECRET_ACCESS_KEY"))
+            cached = _CLIENTS.get(key)
+            if cached is None:
+                cached = _CLIENTS[key] = _session().client(service, **kwargs)
+            return cached
 
 
 @contextlib.contextmanager
