@@ -423,7 +423,7 @@ def test_a_cleanly_closed_database_is_not_fully_rechecked_until_it_changes(tmp_p
     """The full page check runs once per change of the file, not on every start; a file damaged
     after the tutor closed it is still caught."""
     from tutor import store_guard
-    from tutor.store import Store, migrations
+    from tutor.store import SCHEMA, Store
 
     path = tmp_path / "progress.db"
     store = Store(path)
@@ -445,9 +445,9 @@ def test_a_cleanly_closed_database_is_not_fully_rechecked_until_it_changes(tmp_p
             return getattr(self.conn, name)
 
     monkeypatch.setattr(store_guard, "connect", lambda p: Counting(real_connect(p)))
-    assert store_guard.diagnose(path, migrations) is None and checks == []
+    assert store_guard.diagnose(path, SCHEMA) is None and checks == []
     data = bytearray(path.read_bytes())
     data[4096 + 200: 4096 + 400] = b"\xff" * 200  # damage a page after the clean close
     path.write_bytes(bytes(data))
-    store_guard.diagnose(path, migrations)
+    store_guard.diagnose(path, SCHEMA)
     assert checks, "a changed file must get the full check again"

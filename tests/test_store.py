@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from tutor.store import Store, migrations
+from tutor import store_guard
+from tutor.store import SCHEMA, Store, migrations
 
 
 def test_migrations_apply_once(tmp_path):
@@ -14,6 +15,25 @@ def test_migrations_apply_once(tmp_path):
     assert migrations.pending(store.db) == []
     assert {"answers", "quiz_sessions", "lab_checks", "lesson_reads", "settings"} <= set(store.db.table_names())
     store.close()
+
+
+def test_the_schema_start_up_checks_against_is_what_the_migrations_make():
+    """tutor.store.SCHEMA names the tables and migrations without importing sqlite-utils; a new
+    migration must be named there too, or every start would take the database for a newer one."""
+    assert store_guard.built_schema(migrations) == (SCHEMA.tables, SCHEMA.names)
+
+
+def test_a_start_that_only_reads_never_imports_sqlite_utils(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.db"
+    Store(path).close()
+    code = ("import sys; from tutor.store import Store; s = Store(sys.argv[1]); s.lessons_read(); "
+            "s.last_correct(); s.lab_status('ec2-asg'); s.get_setting('lang'); s.close(); "
+            "print('sqlite_utils' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_everything_survives_a_reopen(tmp_path):

@@ -15,98 +15,25 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
-
 from tutor import paths
 from tutor import store_guard as guard
 
-migrations = Migrations("tutor")
+#: What tutor.store_schema's migrations make, known without importing sqlite-utils (40 ms with
+#: click, before the home screen); tests/test_store.py proves the two agree.
+SCHEMA = guard.Schema(
+    names=frozenset({"m001_initial", "m002_exams_cards_flags", "m003_lab_events_and_reports",
+                     "m004_created_resources", "m005_answer_indexes"}),
+    tables=frozenset({"answers", "quiz_sessions", "lab_checks", "lesson_reads", "settings", "exams", "cards",
+                      "flags", "lab_events", "question_reports", "created_resources", guard.MIGRATIONS_TABLE}),
+    load=lambda: __import__("tutor.store_schema", fromlist=["migrations"]).migrations,
+)
 
 
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["answers"].create(
-        {
-            "id": int, "question_id": str, "chosen": str, "correct": int, "seconds": float,
-            "mode": str, "session_id": str, "task": str, "domain": int, "answered_at": str,
-        },
-        pk="id",
-    )
-    db["answers"].create_index(["question_id"])
-    db["quiz_sessions"].create(
-        {
-            "id": str, "mode": str, "params": str, "started_at": str, "finished_at": str,
-            "total": int, "correct": int, "score_percent": float, "report": str,
-        },
-        pk="id",
-    )
-    db["lab_checks"].create(
-        {
-            "id": int, "lab": str, "step": str, "check_id": str, "passed": int, "skipped": int,
-            "message": str, "backend": str, "checked_at": str,
-        },
-        pk="id",
-    )
-    db["lab_checks"].create_index(["lab", "step"])
-    db["lesson_reads"].create(
-        {"id": int, "day": str, "lang": str, "section": str, "read_at": str}, pk="id"
-    )
-    db["settings"].create({"key": str, "value": str}, pk="key")
-
-
-@migrations()
-def m002_exams_cards_flags(db: sqlite_utils.Database) -> None:
-    db["exams"].create(
-        {
-            "id": str, "question_ids": str, "minutes": int, "started_at": str, "seed": int,
-            "answers": str, "flagged": str, "seconds": str, "current": int, "esl": int,
-            "finished_at": str, "report": str,
-        },
-        pk="id",
-    )
-    db["cards"].create({"question_id": str, "card": str, "due": str, "updated_at": str}, pk="question_id")
-    db["cards"].create_index(["due"])
-    db["flags"].create({"question_id": str, "flagged_at": str}, pk="question_id")
-
-
-@migrations()
-def m003_lab_events_and_reports(db: sqlite_utils.Database) -> None:
-    # What the runner records beside check results: hints used, steps skipped or solved by the
-    # tutor, resets, and a whole lab passing in one re-check (the only way it is complete).
-    db["lab_events"].create(
-        {"id": int, "lab": str, "step": str, "kind": str, "detail": str, "backend": str, "at": str},
-        pk="id",
-    )
-    db["lab_events"].create_index(["lab", "step"])
-    # A student's report that a question is wrong, kept with the content version it was about.
-    db["question_reports"].create(
-        {"id": int, "question_id": str, "content_version": str, "reason": str, "reported_at": str},
-        pk="id",
-    )
-    db["question_reports"].create_index(["question_id"])
-
-
-@migrations()
-def m004_created_resources(db: sqlite_utils.Database) -> None:
-    # Real mode: every resource a command of the tutor created, recorded before the call
-    # returns, so cleanup finds what an endpoint cannot tag (or list the tags of).
-    db["created_resources"].create(
-        {"id": int, "type": str, "resource_id": str, "name": str, "region": str, "lab": str,
-         "run": str, "backend": str, "account": str, "endpoint": str, "created_at": str,
-         "deleted_at": str},
-        pk="id",
-    )
-    db["created_resources"].create_index(["lab", "account", "region"])
-
-
-@migrations()
-def m005_answer_indexes(db: sqlite_utils.Database) -> None:
-    # The home screen's figures read a year of answers (100 000 rows) by task and by time;
-    # these indexes keep each of those reads to a few milliseconds (benchmarks/progress.py).
-    db["answers"].create_index(["task", "domain", "correct"], if_not_exists=True)  # accuracy()
-    db["answers"].create_index(["task"], if_not_exists=True)  # recent_answers(): (task, id) order
-    db["answers"].create_index(["answered_at"], if_not_exists=True)
+def __getattr__(name: str) -> Any:
+    """``tutor.store.migrations``: the sqlite-utils migrations, imported when first asked for."""
+    if name == "migrations":
+        return SCHEMA.load()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def now() -> str:
@@ -125,21 +52,32 @@ class Store:
         """A damaged or foreign file raises DatabaseProblem unless ``fresh`` (default: --fresh-db or
         TUTOR_FRESH_DB) moves it aside; ``moved_aside``/``pre_migration`` name the files kept."""
         self.path = paths.db_path(path)
-        self.db, self.moved_aside, self.pre_migration = guard.open_database(self.path, migrations, fresh)
+        self.conn, self.moved_aside, self.pre_migration = guard.open_database(self.path, SCHEMA, fresh)
+        self._db: Any = None
+
+    @property
+    def db(self) -> Any:
+        """The connection as a sqlite-utils Database, for writes and table helpers; reads use
+        ``conn`` directly, so a start that only reads never imports sqlite-utils."""
+        if self._db is None:
+            import sqlite_utils  # noqa: PLC0415
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def _write(self):
         """A write transaction that holds the write lock from the start (see tutor.store_guard)."""
-        return guard.write(self.db.conn, self.path)
+        return guard.write(self.conn, self.path)
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
         # Closed cleanly by the tutor: the next start can trust the file without reading every
         # page again, until anything changes it (tutor.store_guard.is_verified).
         guard.mark_verified(self.path)
 
     # settings ---------------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("select value from settings where key = ?", [key]).fetchone()
+        row = self.conn.execute("select value from settings where key = ?", [key]).fetchone()
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
@@ -171,13 +109,13 @@ class Store:
                     "answered_at": when.isoformat(timespec="seconds"),
                 }
             )
-            row = self.db.execute("select card from cards where question_id = ?", [question_id]).fetchone()
+            row = self.conn.execute("select card from cards where question_id = ?", [question_id]).fetchone()
             card = srs.review(row[0] if row else None, correct, seconds, when)
             self.db["cards"].upsert({"question_id": question_id, "card": card.to_json(),
                                      "due": card.due.isoformat(), "updated_at": when.isoformat()},
                                     pk="question_id")
             if correct:
-                self.db.execute("delete from flags where question_id = ?", [question_id])
+                self.conn.execute("delete from flags where question_id = ?", [question_id])
 
     # review queues -------------------------------------------------------------------------
     def flag(self, question_id: str, on: bool = True) -> None:
@@ -185,37 +123,37 @@ class Store:
             if on:
                 self.db["flags"].upsert({"question_id": question_id, "flagged_at": now()}, pk="question_id")
             else:
-                self.db.execute("delete from flags where question_id = ?", [question_id])
+                self.conn.execute("delete from flags where question_id = ?", [question_id])
 
     def last_correct(self) -> dict[str, bool]:
         """Whether each answered question's latest answer was right, oldest latest answer first."""
         # The latest answer per question through the question_id index (its rowid is the id),
         # not a walk over every answer: a year of study is 100 000 rows.
-        return {qid: bool(ok) for qid, ok in self.db.execute(
+        return {qid: bool(ok) for qid, ok in self.conn.execute(
             "select question_id, correct from answers where id in "
             "(select max(id) from answers group by question_id) order by id")}
 
     def mistakes(self) -> list[str]:
         """Questions answered wrong and not answered right since, then flagged ones."""
         wrong = [qid for qid, ok in self.last_correct().items() if not ok]
-        flagged = [r[0] for r in self.db.execute("select question_id from flags order by flagged_at")]
+        flagged = [r[0] for r in self.conn.execute("select question_id from flags order by flagged_at")]
         return wrong + [q for q in flagged if q not in wrong]
 
     def due(self, when: datetime | None = None) -> list[str]:
         """Cards due at ``when`` (default now), the most overdue first."""
         when = when or datetime.now(timezone.utc)
-        rows = self.db.execute("select question_id, due from cards order by due")
+        rows = self.conn.execute("select question_id, due from cards order by due")
         return [qid for qid, due in rows if datetime.fromisoformat(due) <= when]
 
     def cards(self) -> dict[str, str]:
-        return {qid: card for qid, card in self.db.execute("select question_id, card from cards")}
+        return {qid: card for qid, card in self.conn.execute("select question_id, card from cards")}
 
     def activity_times(self) -> list[str]:
         """When anything was studied (answers, lesson reads, lab checks and events; ISO, UTC):
         the home screen's streak."""
         # One time per hour studied is enough for a streak by day in any time zone, and keeps
         # the list short however many answers there are (times are stored in UTC, +00:00).
-        return [row[0] + ":00:00+00:00" for row in self.db.execute(
+        return [row[0] + ":00:00+00:00" for row in self.conn.execute(
             "select substr(answered_at, 1, 13) as h from answers union select substr(read_at, 1, 13) "
             "from lesson_reads union select substr(checked_at, 1, 13) from lab_checks "
             "union select substr(at, 1, 13) from lab_events") if row[0]]
@@ -223,8 +161,8 @@ class Store:
     def recent_answers(self, limit_per_task: int = 20) -> dict[str, list[int]]:
         """The last answers per task (newest first), for readiness."""
         # Per task through the (task, id) index: a few short reads instead of every answer.
-        tasks = [row[0] for row in self.db.execute("select distinct task from answers")]
-        return {task: [row[0] for row in self.db.execute(
+        tasks = [row[0] for row in self.conn.execute("select distinct task from answers")]
+        return {task: [row[0] for row in self.conn.execute(
             "select correct from answers where task is ? order by id desc limit ?", [task, limit_per_task])]
             for task in tasks}
 
@@ -257,7 +195,7 @@ class Store:
         return out
 
     def exam_report(self, exam_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("select report from exams where id = ?", [exam_id]).fetchone()
+        row = self.conn.execute("select report from exams where id = ?", [exam_id]).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
     def finish_session(self, session_id: str, report: dict[str, Any]) -> None:
@@ -280,14 +218,14 @@ class Store:
         by_task: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         total = correct = 0
         # Counted by SQLite over the (task, domain, correct) index, not row by row in Python.
-        for domain, task, n, ok in self.db.execute(
+        for domain, task, n, ok in self.conn.execute(
                 "select domain, task, count(*), coalesce(sum(correct), 0) from answers group by task, domain"):
             total += n
             correct += ok
             for bucket in (by_domain[str(domain)], by_task[task]):
                 bucket[0] += ok
                 bucket[1] += n
-        distinct = self.db.execute("select count(distinct question_id) from answers").fetchone()[0]
+        distinct = self.conn.execute("select count(distinct question_id) from answers").fetchone()[0]
 
         def pct(pair: list[int]) -> dict[str, Any]:
             return {"answered": pair[1], "correct": pair[0],
@@ -331,7 +269,7 @@ class Store:
         """The last result of every step of a lab: ``{step: {passed, checked_at, checks}}``."""
         latest: dict[str, dict[str, Any]] = {}
         resets = self.last_lab_reset(lab)
-        for row in self.db.execute(
+        for row in self.conn.execute(
             "select step, check_id, passed, skipped, message, checked_at from lab_checks "
             "where lab = ? order by id", [lab]
         ):
@@ -354,12 +292,12 @@ class Store:
 
     def any_lab_activity(self) -> bool:
         """Whether any lab was ever checked or run (one query; the cost meter's gate)."""
-        return self.db.execute("select exists(select 1 from lab_checks) or exists(select 1 from lab_events)"
+        return self.conn.execute("select exists(select 1 from lab_checks) or exists(select 1 from lab_events)"
                                ).fetchone()[0] == 1
 
     def lab_events(self, lab: str) -> list[dict[str, Any]]:
         """The lab's events since its last whole-lab reset (a step reset hides that step's)."""
-        rows = list(self.db.execute(
+        rows = list(self.conn.execute(
             "select id, step, kind, detail, backend, at from lab_events where lab = ? order by id", [lab]))
         out: list[dict[str, Any]] = []
         for ident, step, kind, detail, backend, at in rows:
@@ -371,7 +309,7 @@ class Store:
 
     def last_lab_reset(self, lab: str) -> dict[str, str]:
         """When each step (key "" for the whole lab) was last reset: checks before are forgotten."""
-        return {step: at for step, at in self.db.execute(
+        return {step: at for step, at in self.conn.execute(
             "select step, max(at) from lab_events where lab = ? and kind = 'reset' group by step", [lab])}
 
     # question reports -----------------------------------------------------------------------
@@ -390,7 +328,7 @@ class Store:
 
     def lessons_read(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = defaultdict(set)
-        for day, section in self.db.execute("select day, section from lesson_reads"):
+        for day, section in self.conn.execute("select day, section from lesson_reads"):
             out[day].add(section)
         return dict(out)
 
@@ -424,7 +362,7 @@ class Store:
             return
         marks = ",".join("?" * len(idents))
         with self._write():
-            self.db.execute(
+            self.conn.execute(
                 f"update created_resources set deleted_at = ? where deleted_at is null and account = ? "
                 f"and region = ? and endpoint = ? and (resource_id in ({marks}) or name in ({marks}))",
                 [stamp(), account, region, endpoint, *idents, *idents])

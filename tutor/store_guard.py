@@ -20,8 +20,8 @@ import contextlib
 import os
 import sqlite3
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -38,6 +38,16 @@ WRITE_ATTEMPTS = 3
 _BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 #: Result codes that say the file itself is bad (not a lock, not a permission problem).
 _DAMAGED_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A migration set, known by what it makes: checking a database against it needs no
+    sqlite-utils; only migrating does (``load`` returns the sqlite-utils Migrations)."""
+
+    names: frozenset[str]  # the migrations, by name
+    tables: frozenset[str]  # the tables they make, the migrations table included
+    load: Callable[[], Any]
 
 
 class DatabaseBusy(EnvironmentFailure):
@@ -155,9 +165,9 @@ def write(conn: sqlite3.Connection, path: Path | str = "") -> Iterator[None]:
 
 
 # what is in the file -----------------------------------------------------------------------
-@lru_cache(maxsize=4)
-def _schema_of(migrations: Any) -> tuple[frozenset[str], frozenset[str]]:
-    """The tables and migration names a database made by these migrations has (built in memory)."""
+def built_schema(migrations: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """The tables and migration names a database made by these migrations has (built in memory;
+    tests compare it with a :class:`Schema`)."""
     import sqlite_utils  # noqa: PLC0415
 
     db = sqlite_utils.Database(memory=True)
@@ -168,9 +178,9 @@ def _schema_of(migrations: Any) -> tuple[frozenset[str], frozenset[str]]:
     return tables, names
 
 
-def known_tables(migrations: Any) -> set[str]:
+def known_tables(schema: Schema) -> set[str]:
     """The tutor's own tables (without the migrations table)."""
-    return set(_schema_of(migrations)[0]) - {MIGRATIONS_TABLE}
+    return set(schema.tables) - {MIGRATIONS_TABLE}
 
 
 def _fingerprint(path: Path) -> str | None:
@@ -213,7 +223,7 @@ def mark_verified(path: Path) -> None:
         pass
 
 
-def diagnose(path: Path, migrations: Any) -> str | None:
+def diagnose(path: Path, schema: Schema) -> str | None:
     """Why ``path`` cannot be the tutor's database, or None (it is, or it is new or empty).
 
     Raises :class:`DatabaseBusy` when the file is locked (a lock is not damage) and
@@ -254,7 +264,7 @@ def diagnose(path: Path, migrations: Any) -> str | None:
         return None  # an empty SQLite file: the migrations make it the tutor's
     if not applied:
         return "it is not a tutor database (no tutor migrations table)"
-    ours, names = _schema_of(migrations)
+    ours, names = schema.tables, schema.names
     if applied - names:
         raise UsageError(f"the progress database {path} was written by a newer version of the tutor "
                          f"(migrations {', '.join(sorted(applied - names))}); update the tutor to open it")
@@ -308,16 +318,16 @@ def problem_message(path: Path, reason: str) -> str:
             f"{path.name}.corrupt-<time> and start a fresh one")
 
 
-def check_or_move_aside(path: Path, migrations: Any, fresh: bool) -> Path | None:
+def check_or_move_aside(path: Path, schema: Schema, fresh: bool) -> Path | None:
     """Leave a good database alone; a bad one raises :class:`DatabaseProblem`, or with ``fresh``
     is moved aside (its new path is returned)."""
-    reason = diagnose(path, migrations)
+    reason = diagnose(path, schema)
     if reason is None:
         return None
     if not fresh:
         raise DatabaseProblem(problem_message(path, reason), path, reason)
     with _guard_lock(path):
-        if diagnose(path, migrations) is None:
+        if diagnose(path, schema) is None:
             return None  # another process moved it aside first
         aside = move_aside(path)
     _tell(f"the progress database {path} could not be used ({reason}); it was moved aside, byte for "
@@ -337,11 +347,21 @@ def backup_copy(path: Path, label: str = "pre-migration") -> Path:
     return target
 
 
-def _migrate(db: Any, path: Path, migrations: Any) -> Path | None:
-    """Apply pending migrations under the write lock; an older database is copied first."""
-    if not migrations.pending(db):
+def _applied(conn: sqlite3.Connection) -> set[str]:
+    if not conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [MIGRATIONS_TABLE]).fetchone():
+        return set()
+    return {r[0] for r in conn.execute(f"select name from {MIGRATIONS_TABLE} where migration_set = ?", [MIGRATION_SET])}
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, schema: Schema) -> Path | None:
+    """Apply pending migrations under the write lock; an older database is copied first.
+    A database that has them all (every start but the first after an update) is only read."""
+    if schema.names <= _applied(conn):
         return None
-    with write(db.conn, path):
+    import sqlite_utils  # noqa: PLC0415
+
+    db, migrations = sqlite_utils.Database(conn), schema.load()
+    with write(conn, path):
         if not migrations.pending(db):
             return None  # another process migrated it while this one waited for the lock
         copy = backup_copy(path) if migrations.applied(db) else None
@@ -351,20 +371,18 @@ def _migrate(db: Any, path: Path, migrations: Any) -> Path | None:
     return copy
 
 
-def open_database(path: Path, migrations: Any, fresh: bool | None = None) -> tuple[Any, Path | None, Path | None]:
-    """``(sqlite-utils Database, moved-aside path or None, pre-migration copy or None)``."""
-    import sqlite_utils  # noqa: PLC0415
-
+def open_database(path: Path, schema: Schema, fresh: bool | None = None) -> tuple[sqlite3.Connection, Path | None, Path | None]:
+    """``(connection, moved-aside path or None, pre-migration copy or None)``."""
     fresh = fresh_db_allowed() if fresh is None else fresh
-    moved = check_or_move_aside(path, migrations, fresh)
-    db = None
+    moved = check_or_move_aside(path, schema, fresh)
+    conn = None
     try:
-        db = sqlite_utils.Database(connect(path))
-        enable_wal(db.conn, path)
-        return db, moved, _migrate(db, path, migrations)
+        conn = connect(path)
+        enable_wal(conn, path)
+        return conn, moved, _migrate(conn, path, schema)
     except BaseException as exc:
-        if db is not None:
-            db.close()
+        if conn is not None:
+            conn.close()
         if isinstance(exc, OSError):
             raise UsageError(f"cannot open the progress database {path}: {exc}") from None
         if not isinstance(exc, sqlite3.DatabaseError):

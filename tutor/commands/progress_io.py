@@ -22,7 +22,7 @@ from typing import Any
 from tutor import store_guard as guard
 from tutor.commands import Output
 from tutor.errors import ExitCode, UsageError
-from tutor.store import Store, migrations
+from tutor.store import SCHEMA, Store, migrations
 
 FORMAT = "saa-tutor-progress"
 VERSION = 1
@@ -32,7 +32,7 @@ _SCALARS = (str, int, float, type(None))
 def _tables(store: Store) -> list[str]:
     """The tutor's tables this database has, in a stable order."""
     present = set(store.db.table_names())
-    return sorted(t for t in guard.known_tables(migrations) if t in present)
+    return sorted(t for t in guard.known_tables(SCHEMA) if t in present)
 
 
 def _columns(store: Store, table: str) -> list[str]:

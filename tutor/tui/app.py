@@ -295,12 +295,12 @@ def _open_store(db: str | None, lang: str | None) -> Store:
     No leaves the file untouched and raises DatabaseProblem (the CLI says it in one line, exit 2).
     """
     from tutor import paths, store_guard  # noqa: PLC0415
-    from tutor.store import migrations  # noqa: PLC0415
+    from tutor.store import SCHEMA  # noqa: PLC0415
 
     if store_guard.fresh_db_allowed():
         return Store(db)
     path = paths.db_path(db)
-    reason = store_guard.diagnose(path, migrations)
+    reason = store_guard.diagnose(path, SCHEMA)
     if reason is None:
         return Store(db)
     from tutor.language import resolve_lang  # noqa: PLC0415
