@@ -95,3 +95,30 @@ def test_unwritable_cache_folder_costs_nothing_but_speed(content, tmp_path, monk
     blocked.write_text("a file where the cache folder would be")
     monkeypatch.setattr(paths, "cache_dir", lambda: blocked)
     assert load_catalog().questions
+
+
+def test_the_summary_is_the_catalogs_and_is_never_stale(content):
+    """The home screen's first frame reads only the summary (tutor.content.summary): it comes
+    with the cache, says what the catalog says, and is None the moment a content file changes."""
+    from tutor.content.summary import CatalogSummary
+
+    assert cache.load_summary() is None  # nothing cached yet
+    catalog = load_catalog()
+    summary = cache.load_summary()
+    assert summary == CatalogSummary.of(catalog)
+    assert summary.question_count("1") == len(catalog.questions_for(day="1")) > 0
+    assert summary.has_lesson("2", "ko") and [lab.id for lab in summary.labs_of("2")] == sorted(
+        lab.id for lab in catalog.labs.values() if lab.day == "2")
+    file = _a_question_file(content)
+    file.write_text(file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cache.load_summary() is None  # the app then loads the catalog, which rebuilds both
+    load_catalog()
+    assert cache.load_summary() == CatalogSummary.of(load_catalog())
+
+
+def test_a_cache_without_a_summary_gets_one_at_the_next_load(content):
+    load_catalog()
+    (paths.cache_dir() / cache.SUMMARY_NAME).unlink()
+    assert cache.load_summary() is None
+    load_catalog()
+    assert cache.load_summary() is not None

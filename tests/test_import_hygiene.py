@@ -25,3 +25,26 @@ def test_home_screen_does_not_import_boto3_or_moto():
     modules = imported_after("import tutor.tui.app, tutor.tui.home")
     heavy = {m.split(".")[0] for m in modules} & {"boto3", "botocore", "moto"}
     assert not heavy, heavy
+
+
+def test_the_home_screens_first_frame_needs_neither_pydantic_nor_sqlite_utils(tmp_path):
+    """What the day table runs before the first frame: the app, the store's reads and the
+    catalog's summary from the compiled cache. pydantic, the models, YAML and sqlite-utils cost
+    about 150 ms to import and come after the first frame (tests/test_catalog_cache.py covers
+    the summary's freshness)."""
+    from tutor.content.loader import load_catalog
+    from tutor.store import Store
+
+    load_catalog()  # the compiled cache and its summary, as any earlier start leaves them
+    Store(tmp_path / "p.db").close()
+    modules = imported_after(
+        "import sys\n"
+        "from tutor.tui.app import build_app\n"
+        "from tutor.tui.home import HomeScreen\n"
+        "from tutor.quiz.dashboard import week_status\n"
+        "from tutor.store import Store\n"
+        f"app = build_app(Store({str(tmp_path / 'p.db')!r}))\n"
+        "week = week_status(app.store, app.catalog_summary, app.lang)\n"
+        "assert sum(d.questions for d in week) > 300 and any(d.labs for d in week)\n")
+    heavy = {m.split(".")[0] for m in modules} & {"pydantic", "yaml", "sqlite_utils"}
+    assert not heavy and "tutor.content.models" not in modules, heavy

@@ -240,14 +240,15 @@ class Store:
             "by_task": {k: pct(v) for k, v in sorted(by_task.items())},
         }
 
-    def accuracy_by_day(self, catalog: Any) -> dict[str, tuple[int, int]]:
-        """``{day: (distinct questions answered, of those answered right the last time)}``."""
+    def accuracy_by_day(self, question_days: dict[str, str]) -> dict[str, tuple[int, int]]:
+        """``{day: (distinct questions answered, of those answered right the last time)}``, by
+        ``{question id: day}`` (tutor.content.summary)."""
         out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for qid, ok in self.last_correct().items():
-            question = catalog.questions.get(qid)
-            if question is not None:  # answers to questions since removed are kept, not shown
-                out[question.day][0] += 1
-                out[question.day][1] += int(ok)
+            day = question_days.get(qid)
+            if day is not None:  # answers to questions since removed are kept, not shown
+                out[day][0] += 1
+                out[day][1] += int(ok)
         return {day: (v[0], v[1]) for day, v in out.items()}
 
     # labs -------------------------------------------------------------------------------

@@ -14,6 +14,10 @@ twentieth of that. The cache is only ever an optimisation:
 
 It lives in :func:`tutor.paths.cache_dir`. Only the project's own catalog is cached: a catalog
 of other files (an author's `tutor content check PATH`, a test's fixtures) is always read fresh.
+
+Beside it, under the same key, is the catalog's summary (tutor.content.summary): what the home
+screen's first frame shows, as plain data that unpickles without importing pydantic or the
+models. :func:`load_summary` returns it only when it is current.
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ from typing import Callable, Iterable
 from tutor import __version__, paths
 
 FILE_NAME = "catalog.pickle"
+SUMMARY_NAME = "catalog-summary.pickle"
 _FORMAT = 1  # bump when the cache's own layout changes
-_BUILDERS = ("models.py", "loader.py")  # the code that shapes what is cached
+_BUILDERS = ("models.py", "loader.py", "files.py", "summary.py")  # the code that shapes what is cached
 
 
 def key(files: Iterable[Path]) -> str:
@@ -57,12 +62,41 @@ def load_or_build(files: list[Path], build: Callable[[], object]) -> object:
         with path.open("rb") as fh:
             stored_key, catalog = pickle.load(fh)
         if stored_key == wanted:
+            if _read(path.with_name(SUMMARY_NAME), wanted) is None:  # kept by an earlier version
+                _store_summary(path, wanted, catalog)
             return catalog
     except Exception:  # noqa: BLE001 - a missing, corrupt or foreign cache is rebuilt, never fatal
         pass
     catalog = build()
     _store(path, wanted, catalog)
+    _store_summary(path, wanted, catalog)
     return catalog
+
+
+def load_summary() -> object | None:
+    """The summary of the project's catalog if the cache holds a current one, else None (the
+    caller then loads the catalog itself)."""
+    from tutor.content.files import content_files, default_targets  # noqa: PLC0415
+
+    try:
+        return _read(paths.cache_dir() / SUMMARY_NAME, key(content_files(default_targets())))
+    except OSError:
+        return None
+
+
+def _read(path: Path, wanted: str) -> object | None:
+    try:
+        with path.open("rb") as fh:
+            stored_key, value = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - missing, corrupt or foreign: not there
+        return None
+    return value if stored_key == wanted else None
+
+
+def _store_summary(path: Path, wanted: str, catalog: object) -> None:
+    from tutor.content.summary import CatalogSummary  # noqa: PLC0415
+
+    _store(path.with_name(SUMMARY_NAME), wanted, CatalogSummary.of(catalog))
 
 
 def _store(path: Path, wanted: str, catalog: object) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from tutor import paths
+from tutor.content.files import content_files, default_targets, kind
 from tutor.content.models import Lab, Lesson, LessonMeta, Question
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -221,29 +221,7 @@ def _lab_lines(root: yaml.Node) -> dict[str, int]:
     return lines
 
 
-def _kind(file: Path) -> str | None:
-    if file.suffix in (".yaml", ".yml"):
-        if file.name in ("lab.yaml", "lab.yml"):
-            return "lab"
-        return "questions"
-    if file.suffix == ".md" and file.stem in ("ko", "en"):
-        return "lesson"
-    return None
-
-
-def _files(targets: Iterable[Path]) -> list[Path]:
-    found: list[Path] = []
-    for target in targets:
-        if target.is_dir():
-            found.extend(sorted(p for p in target.rglob("*") if p.is_file() and _kind(p)))
-        elif target.is_file():
-            found.append(target)
-    return found
-
-
-def default_targets(root: Path | None = None) -> list[Path]:
-    root = root or paths.content_root()
-    return [root / "content", root / "quizzes", root / "labs"]
+_kind, _files = kind, content_files  # the names this module used before tutor.content.files
 
 
 def load_catalog(targets: Iterable[Path] | None = None) -> Catalog:

@@ -12,8 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tutor.content.summary import DAYS  # noqa: F401 - defined where the first frame can import it
+
 TASKS = ("2.1", "2.2", "3.1", "3.2", "3.3", "3.4", "3.5")
-DAYS = ("1", "2", "3", "4", "5", "extra")
 LANGS = ("ko", "en")
 
 NonEmpty = Annotated[str, Field(min_length=1)]

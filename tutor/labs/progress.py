@@ -7,10 +7,12 @@ AWS and never imports boto3.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tutor.content.models import Lab
 from tutor.store import Store
+
+if TYPE_CHECKING:  # annotations only: pydantic is not imported before the home screen
+    from tutor.content.models import Lab
 
 #: A step's state. "solved": it passes because the tutor built it; "skipped": the student moved
 #: on without it (never counted as passed).

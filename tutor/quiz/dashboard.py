@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from tutor.content.models import DAYS
+from tutor.content.summary import DAYS, CatalogSummary
 from tutor.quiz.engine import DEFAULT_COUNT
 from tutor.quiz.plan import Plan, StudyItem, make_plan, todays_queue
 
@@ -56,17 +56,18 @@ class DayStatus:
 
 
 def week_status(store: Any, catalog: Any, lang: str) -> list[DayStatus]:
+    """Per day: lesson, questions answered and labs. ``catalog`` is the catalog or its summary
+    (tutor.content.summary): the home screen's first frame has only the summary."""
     from tutor.labs.progress import lab_progress  # noqa: PLC0415
 
+    summary = catalog if isinstance(catalog, CatalogSummary) else CatalogSummary.of(catalog)
     reads = store.lessons_read()
-    answers = store.accuracy_by_day(catalog)
+    answers = store.accuracy_by_day(summary.question_days)
     out = []
     for day in DAYS:
         answered, right = answers.get(day, (0, 0))
-        labs = sorted((lab for lab in catalog.labs.values() if lab.day == day), key=lambda lab: lab.id)
-        out.append(DayStatus(day, catalog.lesson(day, lang) is not None, day in reads,
-                             len(catalog.questions_for(day=day)), answered, right,
-                             [lab_progress(store, lab) for lab in labs]))
+        out.append(DayStatus(day, summary.has_lesson(day, lang), day in reads, summary.question_count(day),
+                             answered, right, [lab_progress(store, lab) for lab in summary.labs_of(day)]))
     return out
 
 

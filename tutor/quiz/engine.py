@@ -9,9 +9,11 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from tutor.content.models import Choice, Question
+if TYPE_CHECKING:  # annotations only: pydantic is not imported before the home screen
+    from tutor.content.models import Choice, Question
+
 
 PASS_SCALED = 720
 DEFAULT_COUNT = 10

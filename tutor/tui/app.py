@@ -6,7 +6,8 @@ test endpoint. The home screen imports neither boto3 nor moto: labs import them 
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -17,12 +18,15 @@ from textual.worker import Worker, WorkerState
 
 from tutor import sandbox
 from tutor import settings as saved_settings
-from tutor.content.loader import Catalog, load_catalog
 from tutor.errors import TutorError, UsageError
 from tutor.language import saved_lang
 from tutor.store import Store
 from tutor.tui.i18n import localize_bindings, tr
 from tutor.tui.textual_fixes import apply as apply_textual_fixes
+
+if TYPE_CHECKING:
+    from tutor.content.loader import Catalog
+    from tutor.content.summary import CatalogSummary
 
 apply_textual_fixes()
 
@@ -60,7 +64,9 @@ class TutorApp(App):
         #: Count authoring problems after the first frame (off for snapshots of fixture catalogs).
         self.check_content_on_start = check_content
         self.store = store
-        self.catalog = catalog if catalog is not None else load_catalog()
+        self._catalog = catalog
+        self._catalog_lock = threading.Lock()
+        self._summary: CatalogSummary | None = None
         self.endpoint_url = endpoint_url
         self.start_sandbox = start_sandbox and endpoint_url is None
         self.start_request = start
@@ -72,6 +78,33 @@ class TutorApp(App):
         except UsageError as exc:
             self.settings, self.settings_problem = saved_settings.Settings(), exc.message
         self.set_reactive(TutorApp.lang, lang or saved_lang(lambda: store.get_setting("lang")) or "ko")
+
+    @property
+    def catalog(self) -> Catalog:
+        """The validated catalog, loaded on first use: from any thread, once. The home screen's
+        first frame needs only :attr:`catalog_summary`; a worker loads this right after it."""
+        if self._catalog is None:
+            with self._catalog_lock:
+                if self._catalog is None:
+                    from tutor.content.loader import load_catalog  # noqa: PLC0415 - pydantic: ~100 ms
+
+                    self._catalog = load_catalog()
+        return self._catalog
+
+    @property
+    def catalog_summary(self) -> CatalogSummary:
+        """What the day table shows of the catalog: from the compiled cache without loading the
+        catalog (tutor.content.summary), else from the catalog."""
+        if self._summary is None:
+            from tutor.content.summary import CatalogSummary  # noqa: PLC0415
+
+            if self._catalog is None:
+                from tutor.content.cache import load_summary  # noqa: PLC0415
+
+                self._summary = load_summary()  # type: ignore[assignment]
+            if self._summary is None:
+                self._summary = CatalogSummary.of(self.catalog)
+        return self._summary
 
     def on_mount(self) -> None:
         from tutor.tui.home import HomeScreen  # noqa: PLC0415
@@ -92,6 +125,7 @@ class TutorApp(App):
         """The first frame is on screen: only now start the background work. Started in on_mount,
         these threads took the GIL from the UI thread between every query of the first frame
         (the day table took 0.2 s instead of 3 ms)."""
+        self.load_catalog_after_first_frame()
         if self.check_content_on_start:
             self.check_content()
         if self.start_sandbox and not self.endpoint_url:
@@ -115,6 +149,11 @@ class TutorApp(App):
         else:
             self.push_screen(QuizScreen(day=req.get("day"), task=req.get("task"),
                                         count=req.get("count"), seed=req.get("seed")))
+
+    @work(thread=True, exit_on_error=False, name="load-catalog")
+    def load_catalog_after_first_frame(self) -> None:
+        """Every screen but home's first frame reads the catalog: have it ready before a key asks."""
+        self.catalog  # noqa: B018 - loads it
 
     @work(thread=True, exclusive=True, group="content", exit_on_error=False, name="check-content")
     def check_content(self) -> None:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tutor.content.models import DAYS
+from tutor.content.summary import DAYS
 from tutor.labs.progress import summary_cell
 from tutor.quiz.dashboard import DayStatus, HomeFigures, week_status
 from tutor.tui import home_widgets as figures_text
@@ -93,7 +93,7 @@ class HomeScreen(Screen):
     def refresh_view(self) -> None:
         """The day table and week map now (first frame); the rest from the worker."""
         lang = self.lang
-        week = week_status(self.app.store, self.app.catalog, lang)
+        week = week_status(self.app.store, self.app.catalog_summary, lang)
         self.fill_table(week)
         self.query_one("#week", Static).update(figures_text.week_map(week, lang))
         self.show_sandbox()
