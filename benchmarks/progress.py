@@ -82,13 +82,18 @@ def measure(folder: Path | None = None) -> dict[str, float]:
     catalog = load_catalog()
     store = Store(path)
     try:
+        from tutor.content.summary import CatalogSummary
         from tutor.quiz.dashboard import gather, week_status
 
         def home() -> None:  # what the home screen runs: the day table, then its figures' worker
-            week = week_status(store, catalog, "ko")
-            gather(store, catalog, week, None)
-            store.accuracy()
-            store.active_exam()
+            week = week_status(store, CatalogSummary.of(catalog), "ko")
+            worker = Store(path)  # the worker reads on a connection of its own, opened each time
+            try:
+                gather(worker, catalog, week, None)
+                worker.accuracy()
+                worker.active_exam()
+            finally:
+                worker.close()
 
         return {
             "home_queries_ms": timed_ms(home),

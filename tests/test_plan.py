@@ -127,3 +127,20 @@ def test_plan_command_refuses_a_bad_date(bad, capsys):
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
     assert settings.load().exam_date is None
+
+
+@pytest.mark.parametrize("exam_in", [None, 3, 12])
+def test_the_plan_from_stored_due_times_is_the_plan_from_parsed_cards(tmp_path, exam_in):
+    """The home screen passes each card's stored due time instead of parsing every card; the
+    plan must not change (backlog, days, cards pulled before the exam)."""
+    store = Store(tmp_path / "p.db")
+    for i in range(40):
+        for ago in (50 - i, 30 - i // 2, i % 7):
+            if ago >= 0:
+                store.record_answer(question_id=f"q{i:02d}", chosen=["A"], correct=(i + ago) % 4 != 0, seconds=20,
+                                    mode="practice", session_id=None, task="2.1", domain=2,
+                                    when=NOW - timedelta(days=ago, minutes=i))
+    exam = NOW.date() + timedelta(days=exam_in) if exam_in is not None else None
+    cards, dues = store.cards(), store.card_dues()
+    assert make_plan(NOW, exam, cards, {}, [], dues=dues) == make_plan(NOW, exam, cards, {}, [])
+    store.close()

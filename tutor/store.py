@@ -54,6 +54,7 @@ class Store:
         self.path = paths.db_path(path)
         self.conn, self.moved_aside, self.pre_migration = guard.open_database(self.path, SCHEMA, fresh)
         self._db: Any = None
+        self._reads: dict[str, tuple[tuple[int, int], Any]] = {}
 
     @property
     def db(self) -> Any:
@@ -125,13 +126,27 @@ class Store:
             else:
                 self.conn.execute("delete from flags where question_id = ?", [question_id])
 
+    def _version(self) -> tuple[int, int]:
+        """Moves whenever the database changes: ``data_version`` when another connection
+        commits, ``total_changes`` when this one writes."""
+        return self.conn.execute("pragma data_version").fetchone()[0], self.conn.total_changes
+
+    def _kept(self, name: str, read: Any) -> Any:
+        """``read()``, kept until the database changes: the home figures ask for the same
+        whole-table reads several times in one pass (readiness, mistakes, the plan)."""
+        version = self._version()
+        kept = self._reads.get(name)
+        if kept is None or kept[0] != version:
+            kept = self._reads[name] = (version, read())
+        return kept[1]
+
     def last_correct(self) -> dict[str, bool]:
         """Whether each answered question's latest answer was right, oldest latest answer first."""
         # The latest answer per question through the question_id index (its rowid is the id),
         # not a walk over every answer: a year of study is 100 000 rows.
-        return {qid: bool(ok) for qid, ok in self.conn.execute(
+        return dict(self._kept("last_correct", lambda: {qid: bool(ok) for qid, ok in self.conn.execute(
             "select question_id, correct from answers where id in "
-            "(select max(id) from answers group by question_id) order by id")}
+            "(select max(id) from answers group by question_id) order by id")}))
 
     def mistakes(self) -> list[str]:
         """Questions answered wrong and not answered right since, then flagged ones."""
@@ -146,7 +161,12 @@ class Store:
         return [qid for qid, due in rows if datetime.fromisoformat(due) <= when]
 
     def cards(self) -> dict[str, str]:
-        return {qid: card for qid, card in self.conn.execute("select question_id, card from cards")}
+        return dict(self._kept("cards", lambda: dict(self.conn.execute("select question_id, card from cards"))))
+
+    def card_dues(self) -> dict[str, str]:
+        """Each card's due time (ISO, UTC) as stored beside it: what a plan needs of most cards
+        without parsing them (tutor.quiz.plan.schedule_reviews)."""
+        return {qid: due for qid, due in self.conn.execute("select question_id, due from cards")}
 
     def activity_times(self) -> list[str]:
         """When anything was studied (answers, lesson reads, lab checks and events; ISO, UTC):

@@ -104,7 +104,7 @@ def plan_for(store: Any, catalog: Any, week: list[DayStatus], exam_date: date | 
     scores = readiness if readiness is not None else {
         t: r["readiness"] for t, r in readiness_of(catalog, store, now).items()}
     todo = [item for status in week for item in status.todo()]
-    return make_plan(now, exam_date, store.cards(), scores, todo, TARGET)
+    return make_plan(now, exam_date, store.cards(), scores, todo, TARGET, store.card_dues())
 
 
 def gather(store: Any, catalog: Any, week: list[DayStatus], exam_date: date | None,
@@ -144,4 +144,4 @@ def due_queue(store: Any, catalog: Any | None = None, now: datetime | None = Non
     due = store.due(now)
     if exam_date is None:
         return due
-    return todays_queue(due, make_plan(now, exam_date, store.cards(), {}, []))
+    return todays_queue(due, make_plan(now, exam_date, store.cards(), {}, [], dues=store.card_dues()))

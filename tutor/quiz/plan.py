@@ -138,27 +138,36 @@ def pull_day(card: Card, days: list[date], exam_date: date, now: datetime) -> da
     return days[low]
 
 
-def schedule_reviews(now: datetime, exam_date: date | None, cards: dict[str, str]) -> dict[date, list[str]]:
-    """``{day: question ids}`` over :func:`review_days`, each day most overdue first."""
+def schedule_reviews(now: datetime, exam_date: date | None, cards: dict[str, str],
+                     dues: dict[str, str] | None = None) -> dict[date, list[str]]:
+    """``{day: question ids}`` over :func:`review_days`, each day most overdue first.
+
+    ``dues`` (each card's due time as stored beside it, :meth:`tutor.store.Store.card_dues`)
+    spares parsing every card: only a card the plan may pull forward before the exam is parsed.
+    Over 2 000 cards that was 28 ms of the home screen's figures."""
     days = review_days(now, exam_date)
     today, exam = days[0], active_exam_date(exam_date, now.date())
     out: dict[date, list[str]] = {d: [] for d in days}
-    parsed = sorted(((qid, Card.from_json(raw)) for qid, raw in cards.items()), key=lambda qc: (qc[1].due, qc[0]))
-    backlog = [qid for qid, card in parsed if _local_day(card.due, now) < today]
+    if dues is None:
+        due_of = {qid: Card.from_json(raw).due for qid, raw in cards.items()}
+    else:
+        due_of = {qid: datetime.fromisoformat(dues[qid]) for qid in cards}
+    ordered = sorted(due_of, key=lambda qid: (due_of[qid], qid))
+    backlog = [qid for qid in ordered if _local_day(due_of[qid], now) < today]
     if exam is None:
         out[today].extend(backlog)  # no exam: FSRS's queue as it is
     else:
         per_day = math.ceil(len(backlog) / len(days)) if backlog else 0
         for i, qid in enumerate(backlog):
             out[days[i // per_day]].append(qid)
-    for qid, card in parsed:
-        due_day = _local_day(card.due, now)
+    for qid in ordered:
+        due_day = _local_day(due_of[qid], now)
         if due_day < today:
             continue
         if due_day in out:
             out[due_day].append(qid)
         elif exam is not None:
-            pulled = pull_day(card, days, exam, now)
+            pulled = pull_day(Card.from_json(cards[qid]), days, exam, now)
             if pulled is not None:
                 out[pulled].append(qid)
     return out
@@ -183,12 +192,12 @@ def study_items(todo: list[StudyItem], readiness: dict[str, int], target: int) -
 
 
 def make_plan(now: datetime, exam_date: date | None, cards: dict[str, str], readiness: dict[str, int],
-              todo: list[StudyItem], target: int = 72) -> Plan:
+              todo: list[StudyItem], target: int = 72, dues: dict[str, str] | None = None) -> Plan:
     """Reviews and study per day until the exam (a week without one). Study items are spread
     evenly, in order; days left over practise the weakest task statements in turn; the eve of
     the exam is a mock exam."""
     exam = active_exam_date(exam_date, now.date())
-    reviews = schedule_reviews(now, exam, cards)
+    reviews = schedule_reviews(now, exam, cards, dues)
     days = list(reviews)
     items = study_items(todo, readiness, target)
     per_day = math.ceil(len(items) / len(days)) if items else 0
