@@ -89,3 +89,79 @@ def test_db_path_from_environment(tmp_path, monkeypatch):
     store = Store()
     assert store.path == target and target.exists()
     store.close()
+
+
+def _straight_from_the_records(conn):
+    """What the summary tables stand for, read the slow way over every record."""
+    latest = {qid: bool(ok) for qid, ok in conn.execute(
+        "select question_id, correct from answers where id in (select max(id) from answers group by question_id) "
+        "order by id")}
+    totals = sorted(conn.execute("select task, domain, count(*), sum(correct) from answers group by task, domain"))
+    hours = sorted(r[0] + ":00:00+00:00" for r in conn.execute(
+        "select substr(answered_at, 1, 13) from answers union select substr(read_at, 1, 13) from lesson_reads "
+        "union select substr(checked_at, 1, 13) from lab_checks union select substr(at, 1, 13) from lab_events"))
+    return latest, totals, hours
+
+
+def test_summary_tables_match_the_records_after_a_migration_writes_and_an_import(tmp_path):
+    """m006's tables (latest answer per question, totals, study hours) are backfilled from an
+    older database and then kept by triggers through the store's writes and a progress import."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    import sqlite_utils
+
+    from tutor.commands.progress_io import export_progress, import_progress
+
+    path, rng = tmp_path / "old.db", random.Random(5)
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="m006_answer_summaries")
+    start = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    old["answers"].insert_all([{"question_id": f"q{rng.randrange(30)}", "chosen": '["A"]', "correct": rng.random() < .6,
+                                "task": rng.choice(["2.1", "3.2"]), "domain": rng.choice([2, 3]),
+                                "answered_at": (start + timedelta(minutes=37 * i)).isoformat(timespec="seconds")}
+                               for i in range(300)])
+    old["lesson_reads"].insert({"day": "1", "lang": "ko", "section": "", "read_at": "2026-02-20T08:00:00+00:00"})
+    old.close()
+
+    store = Store(path)
+    for i in range(40):
+        store.record_answer(question_id=f"q{rng.randrange(40)}", chosen=["B"], correct=i % 3 == 0, seconds=9,
+                            mode="practice", session_id=None, task="3.1", domain=3,
+                            when=start + timedelta(days=20, hours=i))
+    store.record_lab_checks("ec2-asg", [{"id": "network", "checks": [{"id": "vpc", "passed": True, "message": ""}]}],
+                            "sandbox")
+    store.record_lab_event("ec2-asg", "network", "hint", "1")
+    latest, totals, hours = _straight_from_the_records(store.conn)
+    assert store.last_correct() == latest and list(store.last_correct()) == list(latest)
+    got = store.accuracy()
+    assert got["answered"] == sum(t[2] for t in totals) and got["correct"] == sum(t[3] for t in totals)
+    assert got["distinct_questions"] == len(latest)
+    assert store.activity_times() == hours
+
+    doc = export_progress(store)
+    assert not {"answer_latest", "answer_totals", "study_hours"} & set(doc["tables"])  # derived, never exported
+    fresh = Store(tmp_path / "new.db")
+    import_progress(fresh, doc)
+    assert (fresh.last_correct(), fresh.accuracy(), fresh.activity_times()) == (
+        store.last_correct(), store.accuracy(), store.activity_times())
+    assert export_progress(fresh) == doc
+    store.close()
+    fresh.close()
+
+
+def test_study_days_are_the_local_dates_of_the_hours(tmp_path):
+    from datetime import date, datetime, timedelta, timezone
+
+    from tutor.quiz.dashboard import streak, streak_of_days
+
+    store = Store(tmp_path / "p.db")
+    for when in ("2026-05-01T14:10:00+00:00", "2026-05-01T15:30:00+00:00", "2026-05-02T23:59:00+00:00"):
+        store.record_answer(question_id="q", chosen=["A"], correct=True, seconds=1, mode="practice", session_id=None,
+                            task="2.1", domain=2, when=datetime.fromisoformat(when))
+    seoul = timezone(timedelta(hours=9))
+    assert store.study_days(timedelta(hours=9)) == {"2026-05-01", "2026-05-02", "2026-05-03"}
+    assert store.study_days(timedelta(0)) == {"2026-05-01", "2026-05-02"}
+    days = {date.fromisoformat(d) for d in store.study_days(timedelta(hours=9))}
+    assert streak_of_days(days, date(2026, 5, 3)) == streak(store.activity_times(), date(2026, 5, 3), seoul) == 3
+    store.close()

@@ -22,9 +22,11 @@ from tutor import store_guard as guard
 #: click, before the home screen); tests/test_store.py proves the two agree.
 SCHEMA = guard.Schema(
     names=frozenset({"m001_initial", "m002_exams_cards_flags", "m003_lab_events_and_reports",
-                     "m004_created_resources", "m005_answer_indexes"}),
+                     "m004_created_resources", "m005_answer_indexes", "m006_answer_summaries"}),
     tables=frozenset({"answers", "quiz_sessions", "lab_checks", "lesson_reads", "settings", "exams", "cards",
-                      "flags", "lab_events", "question_reports", "created_resources", guard.MIGRATIONS_TABLE}),
+                      "flags", "lab_events", "question_reports", "created_resources", "answer_latest",
+                      "answer_totals", "study_hours", guard.MIGRATIONS_TABLE}),
+    derived=frozenset({"answer_latest", "answer_totals", "study_hours"}),  # tutor.store_schema.DERIVED
     load=lambda: __import__("tutor.store_schema", fromlist=["migrations"]).migrations,
 )
 
@@ -142,11 +144,9 @@ class Store:
 
     def last_correct(self) -> dict[str, bool]:
         """Whether each answered question's latest answer was right, oldest latest answer first."""
-        # The latest answer per question through the question_id index (its rowid is the id),
-        # not a walk over every answer: a year of study is 100 000 rows.
+        # answer_latest: one row per question, kept by a trigger (tutor.store_schema, m006).
         return dict(self._kept("last_correct", lambda: {qid: bool(ok) for qid, ok in self.conn.execute(
-            "select question_id, correct from answers where id in "
-            "(select max(id) from answers group by question_id) order by id")}))
+            "select question_id, correct from answer_latest order by answer_id")}))
 
     def mistakes(self) -> list[str]:
         """Questions answered wrong and not answered right since, then flagged ones."""
@@ -169,14 +169,16 @@ class Store:
         return {qid: due for qid, due in self.conn.execute("select question_id, due from cards")}
 
     def activity_times(self) -> list[str]:
-        """When anything was studied (answers, lesson reads, lab checks and events; ISO, UTC):
-        the home screen's streak."""
-        # One time per hour studied is enough for a streak by day in any time zone, and keeps
-        # the list short however many answers there are (times are stored in UTC, +00:00).
-        return [row[0] + ":00:00+00:00" for row in self.conn.execute(
-            "select substr(answered_at, 1, 13) as h from answers union select substr(read_at, 1, 13) "
-            "from lesson_reads union select substr(checked_at, 1, 13) from lab_checks "
-            "union select substr(at, 1, 13) from lab_events") if row[0]]
+        """When anything was studied (answers, lesson reads, lab checks and events; ISO, UTC),
+        to the hour: the home screen's streak. Kept by triggers (tutor.store_schema, m006)."""
+        return [row[0] + ":00:00+00:00" for row in self.conn.execute("select hour from study_hours order by hour")]
+
+    def study_days(self, utc_offset: Any) -> set[str]:
+        """The local dates (ISO) anything was studied on, at a fixed ``utc_offset`` (a timedelta):
+        computed by SQLite over the hours, not parsed one by one in Python."""
+        minutes = int(utc_offset.total_seconds() // 60)
+        return {row[0] for row in self.conn.execute(
+            "select distinct date(hour || ':00:00', ?) from study_hours", [f"{minutes:+d} minutes"])}
 
     def recent_answers(self, limit_per_task: int = 20) -> dict[str, list[int]]:
         """The last answers per task (newest first), for readiness."""
@@ -237,15 +239,15 @@ class Store:
         by_domain: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         by_task: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         total = correct = 0
-        # Counted by SQLite over the (task, domain, correct) index, not row by row in Python.
+        # answer_totals: one row per task and domain, kept by a trigger (tutor.store_schema, m006).
         for domain, task, n, ok in self.conn.execute(
-                "select domain, task, count(*), coalesce(sum(correct), 0) from answers group by task, domain"):
+                "select domain, task, sum(answered), sum(correct) from answer_totals group by task, domain"):
             total += n
             correct += ok
             for bucket in (by_domain[str(domain)], by_task[task]):
                 bucket[0] += ok
                 bucket[1] += n
-        distinct = self.conn.execute("select count(distinct question_id) from answers").fetchone()[0]
+        distinct = self.conn.execute("select count(*) from answer_latest").fetchone()[0]
 
         def pct(pair: list[int]) -> dict[str, Any]:
             return {"answered": pair[1], "correct": pair[0],

@@ -48,6 +48,7 @@ class Schema:
     names: frozenset[str]  # the migrations, by name
     tables: frozenset[str]  # the tables they make, the migrations table included
     load: Callable[[], Any]
+    derived: frozenset[str] = frozenset()  # of those, the ones triggers keep from the others
 
 
 class DatabaseBusy(EnvironmentFailure):
@@ -179,8 +180,9 @@ def built_schema(migrations: Any) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def known_tables(schema: Schema) -> set[str]:
-    """The tutor's own tables (without the migrations table)."""
-    return set(schema.tables) - {MIGRATIONS_TABLE}
+    """The tutor's own tables of recorded progress (not the migrations table, not what triggers
+    derive from the others)."""
+    return set(schema.tables) - {MIGRATIONS_TABLE} - schema.derived
 
 
 def _fingerprint(path: Path) -> str | None:

@@ -96,3 +96,44 @@ def m005_answer_indexes(db: sqlite_utils.Database) -> None:
     db["answers"].create_index(["task", "domain", "correct"], if_not_exists=True)  # accuracy()
     db["answers"].create_index(["task"], if_not_exists=True)  # recent_answers(): (task, id) order
     db["answers"].create_index(["answered_at"], if_not_exists=True)
+
+
+#: Tables kept from the others by triggers: never exported, never imported (an import fills
+#: them by inserting the answers), never edited by hand.
+DERIVED = ("answer_latest", "answer_totals", "study_hours")
+
+
+@migrations()
+def m006_answer_summaries(db: sqlite_utils.Database) -> None:
+    # The home screen read a year of answers (100 000 rows) four ways on every show: the latest
+    # answer per question, totals per task and domain, and the hours anything was studied (for
+    # the streak). Triggers keep each of those as a small table in the transaction of the write
+    # itself, whoever writes (the store, an import, a script), so home reads 2 000 rows, not
+    # 100 000. Nothing deletes answers, lesson reads or lab records.
+    db.execute("create table answer_latest (question_id text primary key, answer_id integer not null, "
+               "correct integer not null)")
+    db.execute("create table answer_totals (task text, domain integer, answered integer not null, "
+               "correct integer not null, primary key (task, domain))")
+    db.execute("create table study_hours (hour text primary key)")
+    db.execute("""create trigger answers_keep_summaries after insert on answers begin
+        insert into answer_latest (question_id, answer_id, correct)
+            values (new.question_id, new.id, coalesce(new.correct, 0))
+            on conflict (question_id) do update set answer_id = excluded.answer_id, correct = excluded.correct
+            where excluded.answer_id > answer_latest.answer_id;
+        insert into answer_totals (task, domain, answered, correct)
+            values (new.task, new.domain, 1, coalesce(new.correct, 0))
+            on conflict (task, domain) do update set answered = answered + 1, correct = correct + excluded.correct;
+        insert or ignore into study_hours select substr(new.answered_at, 1, 13) where new.answered_at is not null;
+    end""")
+    for table, column in (("lesson_reads", "read_at"), ("lab_checks", "checked_at"), ("lab_events", "at")):
+        db.execute(f"""create trigger {table}_keep_study_hours after insert on {table} begin
+            insert or ignore into study_hours select substr(new.{column}, 1, 13) where new.{column} is not null;
+        end""")
+    db.execute("insert into answer_latest select question_id, id, coalesce(correct, 0) from answers "
+               "where id in (select max(id) from answers group by question_id)")
+    db.execute("insert into answer_totals select task, domain, count(*), coalesce(sum(correct), 0) from answers "
+               "group by task, domain")
+    db.execute("insert or ignore into study_hours select h from ("
+               "select substr(answered_at, 1, 13) as h from answers union select substr(read_at, 1, 13) "
+               "from lesson_reads union select substr(checked_at, 1, 13) from lab_checks "
+               "union select substr(at, 1, 13) from lab_events) where h is not null")

@@ -87,7 +87,11 @@ class HomeFigures:
 
 def streak(times: list[str], today: date, tz: Any) -> int:
     """Days in a row with any study, ending today (or yesterday: today is not over yet)."""
-    days = {datetime.fromisoformat(t).astimezone(tz).date() for t in times if t}
+    return streak_of_days({datetime.fromisoformat(t).astimezone(tz).date() for t in times if t}, today)
+
+
+def streak_of_days(days: set[date], today: date) -> int:
+    """:func:`streak` over the local dates studied (tutor.store.Store.study_days)."""
     day = today if today in days else date.fromordinal(today.toordinal() - 1)
     count = 0
     while day in days:
@@ -126,7 +130,7 @@ def gather(store: Any, catalog: Any, week: list[DayStatus], exam_date: date | No
     return HomeFigures(
         readiness=ready, scores=[e["scaled_score"] for e in store.exams() if e["scaled_score"] is not None],
         due_today=len(due), mistakes=len(store.mistakes()),
-        streak=streak(store.activity_times(), now.date(), now.tzinfo),
+        streak=streak_of_days({date.fromisoformat(d) for d in store.study_days(now.utcoffset())}, now.date()),
         plan=plan, next_action=action, exam_in_progress=in_exam)
 
 
