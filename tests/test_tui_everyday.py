@@ -345,7 +345,9 @@ async def test_lab_screen_on_real_aws_asks_tags_records_and_leaves_cleanup_to_th
             screen.action_solve()
             for _ in range(200):  # the dialog comes from the worker; typing waits for its input's focus
                 await pilot.pause(0.05)
-                if isinstance(app.screen, RealConfirm) and app.focused is app.screen.query_one("#real-account"):
+                # query, not query_one: the dialog may be pushed and not yet composed
+                field = app.screen.query("#real-account") if isinstance(app.screen, RealConfirm) else None
+                if field and app.focused is field.first():
                     break
             assert isinstance(app.screen, RealConfirm)
             assert any(account in line for line in app.screen.lines)
