@@ -90,6 +90,8 @@ def main() -> int:
     table.add("`tutor` to the home screen's day table (120×40 pty)", s["tutor"], 1.5 * s["one_label"], "s",
               f" (1.5 × one-label app: {s['one_label']:.3f} s)")
     table.add("`tutor` start-up below `aws --version`", s["tutor"], s["aws_version"], "s", " (aws --version)")
+    table.add("a Textual app of the home screen's widgets, made-up data, no tutor code (what Textual "
+              "alone costs for this screen; same run)", s["home_shaped"], None, "s")
     table.add("`tutor --version`", s["tutor_version"], s["aws_version"] / 2, "s", " (½ aws --version)")
 
     print("content ...", flush=True)
