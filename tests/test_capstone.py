@@ -187,3 +187,31 @@ def test_lab_checks_are_the_rubric_criteria(catalog):
     for c in rubric.load_rubric().criteria:
         assert c.id in by_area[c.area]
     assert sum(len(v) for v in by_area.values()) == len(CRITERIA)
+
+
+def test_a_grading_pass_asks_each_read_once_and_never_keeps_a_write(endpoint):
+    """tutor.capstone.evidence.ReadOnce: the same read answers from the pass's memory (a copy
+    each time), an error is raised again, and writes always go to the account."""
+    import boto3
+    import pytest as _pytest
+    from botocore.exceptions import ClientError
+
+    from tutor.capstone.evidence import ReadOnce
+
+    sent = []
+    plain = boto3.client("elbv2", endpoint_url=endpoint, region_name="us-east-1")
+    plain.meta.events.register("before-send", lambda request, **_: sent.append(request.url))
+    reads = ReadOnce(lambda service: plain)
+    elb = reads("elbv2")
+    for _ in range(3):
+        with _pytest.raises(ClientError):
+            elb.describe_load_balancers(Names=["streamcloud-alb"])
+    assert len(sent) == 1
+    first = elb.describe_load_balancers()
+    first["LoadBalancers"].append("changed by a caller")
+    assert elb.describe_load_balancers()["LoadBalancers"] == [] and len(sent) == 2
+    ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1")
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
+    elb.create_load_balancer(Name="a", Subnets=subnets)
+    elb.create_load_balancer(Name="b", Subnets=subnets)
+    assert len(sent) == 4  # writes are never kept

@@ -21,8 +21,7 @@ from fractions import Fraction
 from importlib import resources
 from typing import Iterable
 
-import yaml
-
+from tutor import yaml_data
 from tutor.errors import UsageError
 
 TARGET_PERCENT = Fraction("99.99")
@@ -45,7 +44,7 @@ def sla_table() -> dict[str, SlaRow]:
     """Every name EXPR accepts (ids and aliases) -> its row."""
     text = resources.files("tutor.capstone").joinpath("data/sla.yaml").read_text(encoding="utf-8")
     table: dict[str, SlaRow] = {}
-    for raw in yaml.safe_load(text)["rows"]:
+    for raw in yaml_data.safe_load(text)["rows"]:
         row = SlaRow(id=raw["id"], percent=Fraction(str(raw["percent"])), covers=raw["covers"],
                      source=raw["source"], seen=raw["seen"], checked=str(raw["checked"]),
                      aliases=tuple(raw.get("aliases") or ()))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Callable
 
-import yaml
+from tutor import yaml_data
 
 NOT_ESTIMATED = [
     ("CloudFront data transfer and requests", "CloudFront 데이터 전송과 요청"),
@@ -26,7 +26,7 @@ NOT_ESTIMATED = [
 
 @functools.lru_cache(maxsize=1)
 def price_table() -> dict[str, Any]:
-    raw = yaml.safe_load(resources.files("tutor.capstone").joinpath("data/prices.yaml").read_text(encoding="utf-8"))
+    raw = yaml_data.safe_load(resources.files("tutor.capstone").joinpath("data/prices.yaml").read_text(encoding="utf-8"))
     raw["by_id"] = {r["id"]: r for r in raw["rows"]}
     return raw
 

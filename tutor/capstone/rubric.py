@@ -15,8 +15,7 @@ from fractions import Fraction
 from importlib import resources
 from typing import Any, Protocol
 
-import yaml
-
+from tutor import yaml_data
 from tutor.capstone import availability as av
 
 AREAS = ("scalability", "performance", "availability", "cost")
@@ -60,7 +59,7 @@ class Rubric:
 
 @functools.lru_cache(maxsize=1)
 def load_rubric() -> Rubric:
-    raw = yaml.safe_load(resources.files("tutor.capstone").joinpath("data/rubric.yaml").read_text(encoding="utf-8"))
+    raw = yaml_data.safe_load(resources.files("tutor.capstone").joinpath("data/rubric.yaml").read_text(encoding="utf-8"))
     criteria = tuple(
         Criterion(id=c["id"], area=c["area"], points=int(c["points"]), lesson=c["lesson"],
                   evidence=tuple((e["lab"], e["step"], tuple(e.get("checks") or ())) for e in c["evidence"]),
@@ -228,6 +227,15 @@ def _composite_finding(c: Criterion, rubric: Rubric, tiers: list[av.Node],
                    f"99.99% 아래에 머뭅니다. 같은 계층을 Route 53 장애 조치 뒤의 두 리전에서 액티브-액티브로 "
                    f"운영하면 {twin.percent:.4f}%가 됩니다. 바꿀 점: {c.change_ko}.",
                    c.lesson, points == c.points), info
+
+
+def evidence_keys(ev: Evidence) -> list[tuple[str, str, str]]:
+    """Every (lab, step, check) the rubric's criteria read, in the order grading reads them."""
+    keys = []
+    for c in load_rubric().criteria:
+        for lab, step, checks in c.evidence:
+            keys += [(lab, step, cid) for cid in (list(checks) or ev.step_checks(lab, step) or [])]
+    return keys
 
 
 def grade(ev: Evidence, titles: dict[str, tuple[str, str]], lang: str = "en",
