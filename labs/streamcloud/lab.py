@@ -26,9 +26,7 @@ def _week(ctx: Context):
 
 def _titles() -> dict[str, tuple[str, str]]:
     """Each criterion's title: its check's describe in lab.yaml, without the points suffix."""
-    from tutor.content.loader import load_catalog  # noqa: PLC0415
-
-    lab = load_catalog([Path(__file__).resolve().parent]).labs[LAB_ID]
+    lab = evidence.labs_catalog(LABS_DIR).labs[LAB_ID]
     return {c.id: (c.describe.en.rsplit(": ", 1)[0], c.describe.ko.rsplit(": ", 1)[0])
             for s in lab.steps for c in s.checks}
 
