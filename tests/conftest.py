@@ -73,8 +73,8 @@ def moto_endpoint():
 
     from tutor.sandbox import fidelity, lean
 
-    fidelity.apply()  # the tests' server behaves like the sandbox students get
-    lean.apply()  # and starts as lean: without the ECS-optimized AMIs
+    lean.apply()  # the tests' server is the sandbox students get: lean (tutor.sandbox.lean)
+    fidelity.apply()  # and behaving like AWS where the labs depend on it
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -34,8 +34,37 @@ class _State:
 
 
 def apply() -> None:
+    """Before anything imports moto.ec2 (the region lists are read as it is imported)."""
+    _share_region_lists()
     _memoize_lookups()
     _leave_out_ecs_amis()
+
+
+def _share_region_lists() -> None:
+    """moto's EC2 module lists the Regions of three partitions as it is imported, each from a new
+    boto3 Session that parses botocore's endpoint data again: a third of a second of every
+    sandbox start. One session answers all three, with the same lists."""
+    import functools
+
+    import boto3.session
+
+    original = boto3.session.Session.get_available_regions
+    if getattr(original, "_tutor_patched", False):
+        return
+    shared: list[Any] = []
+
+    @functools.lru_cache(maxsize=None)
+    def regions(service_name: str, partition_name: str, allow_non_regional: bool) -> tuple[str, ...]:
+        if not shared:
+            shared.append(boto3.session.Session())
+        return tuple(original(shared[0], service_name, partition_name, allow_non_regional))
+
+    def get_available_regions(self: Any, service_name: str, partition_name: str = "aws",
+                              allow_non_regional: bool = False) -> list[str]:
+        return list(regions(service_name, partition_name, allow_non_regional))
+
+    get_available_regions._tutor_patched = True  # type: ignore[attr-defined]
+    boto3.session.Session.get_available_regions = get_available_regions  # type: ignore[method-assign]
 
 
 def _memoize_lookups() -> None:

@@ -155,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from tutor.sandbox import fidelity
 
+    lean.apply()  # first: it makes moto's EC2 module faster to import, which fidelity imports
     fidelity.apply()
-    lean.apply()
     jr.make_ids_reproducible(SEED)
     sandbox = Sandbox(DomainDispatcherApplication(create_backend_app), jr.Journal(journal_path), legacy,
                       PRESERVED_HEADER_NAMES_ENVIRON_KEY)
