@@ -101,14 +101,38 @@ def catalog():
     return load_catalog()
 
 
+@pytest.fixture(scope="session")
+def labs_catalog():
+    """The catalog, once per worker, for fixtures that only read its labs (the runner)."""
+    from tutor.content.loader import load_catalog
+
+    return load_catalog()
+
+
+_AWS: dict = {}
+
+
+def aws(service: str, endpoint: str, region: str = "us-east-1", **kwargs):
+    """A boto3 client of the test server, built once per worker: building one builds its whole
+    API (5-30 ms) and the lab tests asked for thousands. Shared: never register a hook on it."""
+    import boto3
+
+    key = (service, endpoint, region, repr(sorted(kwargs.items())),
+           os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY"))
+    if key not in _AWS:
+        _AWS[key] = boto3.client(service, endpoint_url=endpoint, region_name=region, **kwargs)
+    return _AWS[key]
+
+
 @pytest.fixture
-def lab_runner(endpoint, catalog):
+def lab_runner(endpoint, labs_catalog):
     """A runner for a lab against the emptied test endpoint, in English."""
     from tutor.labs.backend import Backend
     from tutor.labs.runner import LabRunner
 
     def make(lab_id: str, lang: str = "en") -> LabRunner:
-        return LabRunner(catalog.labs[lab_id], catalog.lab_dirs[lab_id], Backend("endpoint", endpoint), lang=lang)
+        return LabRunner(labs_catalog.labs[lab_id], labs_catalog.lab_dirs[lab_id], Backend("endpoint", endpoint),
+                         lang=lang)
 
     return make
 

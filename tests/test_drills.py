@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from tests.conftest import run_tutor
@@ -15,11 +14,13 @@ from tutor.labs.backend import Backend
 from tutor.sim import drill_world, drills
 from tutor.sim.drills import BalancerView, Build, CacheView, DatabaseView, GroupView
 
+from conftest import aws
+
 GROUP, AZ_A, AZ_B = "streamcloud-web-asg", "us-east-1a", "us-east-1b"
 
 
 def client(endpoint, service):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return aws(service, endpoint)
 
 
 def by_name(report, name):

@@ -11,12 +11,14 @@ import pytest
 
 from tutor.labs.runner import LabSolveConflict
 
+from conftest import aws
+
 LAB = "containers-fargate"
 STEPS = ["cluster", "task-definition", "service"]
 
 
 def client(endpoint, service):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return aws(service, endpoint)
 
 
 def checks_of(report, step):

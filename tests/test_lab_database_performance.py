@@ -6,11 +6,12 @@ configuration a step rules out fails that step's check with a message saying wha
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
 from tutor.labs.kit import Context
 from tutor.labs.runner import LabSolveConflict
+
+from conftest import aws
 
 LAB = "database-performance"
 STEPS = ["rds", "read-replica", "dynamodb", "cache"]
@@ -18,7 +19,7 @@ TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/streamcloud-views"
 
 
 def client(endpoint, service):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return aws(service, endpoint)
 
 
 def checks_of(report, step):

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import base64
 
-import boto3
 import pytest
 
 from tutor.labs.runner import LabSolveConflict
+
+from conftest import aws
 
 LAB = "ec2-asg"
 SANDBOX_STEPS = ["network", "launch-template", "asg", "scaling-policy"]
 
 
 def clients(endpoint):
-    kw = dict(endpoint_url=endpoint, region_name="us-east-1")
-    return boto3.client("ec2", **kw), boto3.client("autoscaling", **kw)
+    return aws("ec2", endpoint), aws("autoscaling", endpoint)
 
 
 def checks_of(report, step):

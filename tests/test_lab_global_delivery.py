@@ -11,11 +11,12 @@ import copy
 import json
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore.config import Config
 
 from tutor.labs.kit import Context
+
+from conftest import aws
 
 LAB = "global-delivery"
 STEPS = ["alb", "cloudfront", "dns"]
@@ -23,10 +24,12 @@ FILES = Path(__file__).resolve().parent.parent / "labs" / LAB / "files"
 ALLOW_ALL = "allow-all"
 
 
+VALIDATED, UNVALIDATED = Config(parameter_validation=True), Config(parameter_validation=False)
+
+
 def client(endpoint, service, validate=True):
     # moto stores what botocore would refuse (an origin group of one): tests build it unvalidated
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
-                        config=Config(parameter_validation=validate))
+    return aws(service, endpoint, config=VALIDATED if validate else UNVALIDATED)
 
 
 def checks_of(report, step):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import boto3
 import pytest
 
 from tutor.labs.runner import LabSolveConflict
+
+from conftest import aws
 
 LAB = "observability"
 STEPS = ["alarm", "dashboard", "budget"]
@@ -21,7 +22,7 @@ ALB = "app/streamcloud-alb/50dc6c495c0c9188"
 
 
 def client(endpoint, service):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return aws(service, endpoint)
 
 
 def checks_of(report, step):

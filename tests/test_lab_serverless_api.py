@@ -10,10 +10,11 @@ import io
 import json
 import zipfile
 
-import boto3
 import pytest
 
 from tutor.labs.runner import LabSolveConflict
+
+from conftest import aws
 
 LAB = "serverless-api"
 STEPS = ["table", "function", "api"]
@@ -22,7 +23,7 @@ TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
 
 
 def client(endpoint, service):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return aws(service, endpoint)
 
 
 def checks_of(report, step):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import boto3
 import pytest
 
 from tutor.labs.runner import LabSolveConflict
+
+from conftest import aws
 
 LAB = "storage-tuning"
 STEPS = ["ebs", "s3-lifecycle", "multipart", "efs"]
@@ -23,7 +24,7 @@ LIFECYCLE = json.loads((Path(__file__).resolve().parent.parent / "labs" / LAB / 
 
 
 def client(endpoint, service):
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return aws(service, endpoint)
 
 
 def checks_of(report, step):
