@@ -104,7 +104,8 @@ def main() -> int:
 
     print("progress ...", flush=True)
     p = progress.measure(Path(home))
-    table.add("home screen's queries, 100 000 answers / 2 000 cards", p["home_queries_ms"], 50, "ms")
+    table.add("home screen's queries, 100 000 answers / 2 000 cards (the day table on the app's connection, "
+              "the figures on the worker's own, as home runs them)", p["home_queries_ms"], 50, "ms")
     table.add("due queue, 2 000 cards", p["due_queue_ms"], 20, "ms")
     table.add("progress database size (100 000 answers)", p["db_mb"], None, "MB")
 
