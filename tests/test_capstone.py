@@ -215,3 +215,14 @@ def test_a_grading_pass_asks_each_read_once_and_never_keeps_a_write(endpoint):
     elb.create_load_balancer(Name="a", Subnets=subnets)
     elb.create_load_balancer(Name="b", Subnets=subnets)
     assert len(sent) == 4  # writes are never kept
+    pages = elb.get_paginator("describe_load_balancers").paginate()
+    assert len(sent) == 4  # fetched when iterated, as botocore does
+    names = [lb["LoadBalancerName"] for page in pages for lb in page["LoadBalancers"]]
+    again = [lb["LoadBalancerName"] for page in elb.get_paginator("describe_load_balancers").paginate()
+             for lb in page["LoadBalancers"]]
+    assert sorted(names) == sorted(again) == ["a", "b"] and len(sent) == 5
+    missing = elb.get_paginator("describe_load_balancers").paginate(Names=["nope"])
+    for _ in range(2):
+        with _pytest.raises(ClientError):
+            list(missing)
+    assert len(sent) == 6

@@ -83,11 +83,11 @@ class ReadOnce:
             self._wrapped[service] = _KeptReads(self, service, self._clients(service))
         return self._wrapped[service]
 
-    def call(self, service: str, method: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    def call(self, service: str, name: str, method: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
         import copy  # noqa: PLC0415
         import json  # noqa: PLC0415
 
-        key = (service, method.__name__, json.dumps(kwargs, sort_keys=True, default=str))
+        key = (service, name, json.dumps(kwargs, sort_keys=True, default=str))
         with self._lock:
             kept = self._kept.get(key)
         if kept is None:
@@ -110,9 +110,34 @@ class _KeptReads:
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._client, name)
+        if name == "get_paginator":  # every paginated operation is a read
+            return lambda operation: _KeptPaginator(self, operation, attr(operation))
         if name not in self._reads:
             return attr
-        return lambda **kwargs: self._owner.call(self._service, attr, kwargs)
+        return lambda **kwargs: self._owner.call(self._service, name, attr, kwargs)
+
+
+class _KeptPaginator:
+    """``paginate(**kwargs)`` as botocore's, its pages fetched (or its error raised) when first
+    iterated, as botocore does, and kept for the pass like any other read."""
+
+    def __init__(self, reads: _KeptReads, operation: str, paginator: Any):
+        self._reads, self._operation, self._paginator = reads, operation, paginator
+
+    def paginate(self, **kwargs: Any) -> Any:
+        def pages(**kw: Any) -> list[Any]:
+            return list(self._paginator.paginate(**kw))
+
+        reads = self._reads
+        return _Pages(lambda: reads._owner.call(reads._service, f"paginate:{self._operation}", pages, kwargs))
+
+
+class _Pages:
+    def __init__(self, fetch: Callable[[], list[Any]]):
+        self._fetch = fetch
+
+    def __iter__(self) -> Any:
+        return iter(self._fetch())
 
 
 def context_for(ctx: Context, lab: Lab, clients: Callable[[str], Any] | None = None) -> Context:
