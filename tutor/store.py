@@ -26,7 +26,7 @@ SCHEMA = guard.Schema(
     tables=frozenset({"answers", "quiz_sessions", "lab_checks", "lesson_reads", "settings", "exams", "cards",
                       "flags", "lab_events", "question_reports", "created_resources", "answer_latest",
                       "answer_totals", "study_hours", guard.MIGRATIONS_TABLE}),
-    derived=frozenset({"answer_latest", "answer_totals", "study_hours"}),  # tutor.store_schema.DERIVED
+    derived=frozenset({"answer_latest", "answer_totals", "study_hours"}),  # kept by m006's triggers
     load=lambda: __import__("tutor.store_schema", fromlist=["migrations"]).migrations,
 )
 
@@ -160,13 +160,18 @@ class Store:
         rows = self.conn.execute("select question_id, due from cards order by due")
         return [qid for qid, due in rows if datetime.fromisoformat(due) <= when]
 
+    def _card_rows(self) -> list[tuple[str, str, str]]:
+        """Every card with its due time, one read kept until the database changes: the cards and
+        their due times a plan gets come from the same snapshot."""
+        return self._kept("cards", lambda: list(self.conn.execute("select question_id, card, due from cards")))
+
     def cards(self) -> dict[str, str]:
-        return dict(self._kept("cards", lambda: dict(self.conn.execute("select question_id, card from cards"))))
+        return {qid: card for qid, card, _ in self._card_rows()}
 
     def card_dues(self) -> dict[str, str]:
         """Each card's due time (ISO, UTC) as stored beside it: what a plan needs of most cards
         without parsing them (tutor.quiz.plan.schedule_reviews)."""
-        return {qid: due for qid, due in self.conn.execute("select question_id, due from cards")}
+        return {qid: due for qid, _, due in self._card_rows()}
 
     def activity_times(self) -> list[str]:
         """When anything was studied (answers, lesson reads, lab checks and events; ISO, UTC),

@@ -249,10 +249,7 @@ def diagnose(path: Path, schema: Schema) -> str | None:
             mark_verified(path)
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")
                   if not r[0].startswith("sqlite_")}
-        applied: set[str] = set()
-        if MIGRATIONS_TABLE in tables:
-            applied = {r[0] for r in conn.execute(
-                f"select name from {MIGRATIONS_TABLE} where migration_set = ?", [MIGRATION_SET])}
+        applied = _applied(conn)
     except sqlite3.DatabaseError as exc:
         if is_busy(exc):
             raise _busy(path) from None
@@ -350,6 +347,7 @@ def backup_copy(path: Path, label: str = "pre-migration") -> Path:
 
 
 def _applied(conn: sqlite3.Connection) -> set[str]:
+    """The names of the tutor's migrations this database has had (none without the table)."""
     if not conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [MIGRATIONS_TABLE]).fetchone():
         return set()
     return {r[0] for r in conn.execute(f"select name from {MIGRATIONS_TABLE} where migration_set = ?", [MIGRATION_SET])}

@@ -98,18 +98,15 @@ def m005_answer_indexes(db: sqlite_utils.Database) -> None:
     db["answers"].create_index(["answered_at"], if_not_exists=True)
 
 
-#: Tables kept from the others by triggers: never exported, never imported (an import fills
-#: them by inserting the answers), never edited by hand.
-DERIVED = ("answer_latest", "answer_totals", "study_hours")
-
-
 @migrations()
 def m006_answer_summaries(db: sqlite_utils.Database) -> None:
     # The home screen read a year of answers (100 000 rows) four ways on every show: the latest
     # answer per question, totals per task and domain, and the hours anything was studied (for
     # the streak). Triggers keep each of those as a small table in the transaction of the write
     # itself, whoever writes (the store, an import, a script), so home reads 2 000 rows, not
-    # 100 000. Nothing deletes answers, lesson reads or lab records.
+    # 100 000. Nothing deletes answers, lesson reads or lab records. The three tables are
+    # derived (tutor.store.SCHEMA.derived): never exported or imported (an import fills them by
+    # inserting the answers), never written by hand.
     db.execute("create table answer_latest (question_id text primary key, answer_id integer not null, "
                "correct integer not null)")
     db.execute("create table answer_totals (task text, domain integer, answered integer not null, "

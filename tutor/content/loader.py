@@ -221,9 +221,6 @@ def _lab_lines(root: yaml.Node) -> dict[str, int]:
     return lines
 
 
-_kind, _files = kind, content_files  # the names this module used before tutor.content.files
-
-
 def load_catalog(targets: Iterable[Path] | None = None) -> Catalog:
     """Load every lesson, question file and lab under ``targets`` (default: the project's, read
     through the compiled cache of :mod:`tutor.content.cache` when nothing changed)."""
@@ -231,7 +228,7 @@ def load_catalog(targets: Iterable[Path] | None = None) -> Catalog:
         from tutor.content import cache  # noqa: PLC0415
 
         wanted = default_targets()
-        files = _files(wanted)
+        files = content_files(wanted)
         return cache.load_or_build(files, lambda: _read(wanted, files))  # type: ignore[return-value]
     return _read(list(targets))
 
@@ -241,14 +238,14 @@ def _read(wanted: list[Path], files: list[Path] | None = None) -> Catalog:
     for target in wanted:
         if not target.exists():
             catalog.problems.append(Problem(_rel(target), 0, "no such file or folder"))
-    for file in files if files is not None else _files(wanted):
-        kind = _kind(file)
+    for file in files if files is not None else content_files(wanted):
+        file_kind = kind(file)
         try:
-            if kind == "questions":
+            if file_kind == "questions":
                 load_questions(file, catalog)
-            elif kind == "lesson":
+            elif file_kind == "lesson":
                 load_lesson(file, catalog)
-            elif kind == "lab":
+            elif file_kind == "lab":
                 load_lab(file, catalog)
             else:
                 catalog.problems.append(Problem(_rel(file), 0, "not a lesson (ko.md/en.md), question file (.yaml) or lab.yaml"))
