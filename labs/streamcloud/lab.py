@@ -55,16 +55,7 @@ def grade(ctx: Context, step_id: str | None = None) -> dict[str, Any]:
 # solutions: the pieces each area reads, built by their own labs' solutions --------------
 def _solve_area(ctx: Context, area: str) -> None:
     labs, dirs = _week(ctx)
-    wanted: dict[str, set[str]] = {}
-    for c in rubric.load_rubric().criteria:
-        if c.area == area or (area == "availability" and c.id == "composite"):
-            for lab, step, _checks in c.evidence:
-                wanted.setdefault(lab, set()).add(step)
-    if area == "availability":
-        # the composite reads the data tiers too: the database and cache the scalability and
-        # performance areas may not have built yet
-        wanted.setdefault("database-performance", set()).add("cache")
-    evidence.solve_steps(ctx, labs, dirs, {k: v for k, v in wanted.items() if k in labs})
+    evidence.solve_steps(ctx, labs, dirs, rubric.area_steps([area]))
 
 
 def solve_scalability(ctx: Context) -> None:

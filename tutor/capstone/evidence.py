@@ -243,22 +243,31 @@ class LabEvidence:
         return Outcome(result.passed, result.en, result.ko, skipped=result.skipped)
 
 
-def solve_steps(ctx: Context, labs: dict[str, Lab], dirs: dict[str, Path],
-                wanted: dict[str, set[str]]) -> list[str]:
-    """Run the solutions the wanted steps need: for each lab (in day order), every step up to
-    the last wanted one (a later step builds on the earlier ones), skipping real-AWS-only steps
-    on an endpoint. Solutions never adopt: each runs under its own lab's id."""
-    from tutor.labs.runner import load_module  # noqa: PLC0415
-
-    done = []
+def steps_up_to(labs: dict[str, Lab], wanted: dict[str, set[str]], region: str) -> list[tuple[Lab, list[Any]]]:
+    """For each wanted lab in ``region``, in day order: its steps up to the last wanted one (a
+    later step builds on the earlier ones). The capstone grades one Region, so labs elsewhere
+    are left out."""
+    out = []
     for lab in sorted((labs[k] for k in wanted if k in labs), key=lambda l: (l.day, l.id)):
-        if lab.region != ctx.region:
+        if lab.region != region:
             continue
         ids = [s.id for s in lab.steps]
         last = max(ids.index(s) for s in wanted[lab.id] if s in ids)
+        out.append((lab, lab.steps[: last + 1]))
+    return out
+
+
+def solve_steps(ctx: Context, labs: dict[str, Lab], dirs: dict[str, Path],
+                wanted: dict[str, set[str]]) -> list[str]:
+    """Run the solutions the wanted steps need (:func:`steps_up_to`), skipping real-AWS-only
+    steps on an endpoint. Solutions never adopt: each runs under its own lab's id."""
+    from tutor.labs.runner import load_module  # noqa: PLC0415
+
+    done = []
+    for lab, steps in steps_up_to(labs, wanted, ctx.region):
         module = load_module(lab, dirs[lab.id])
         sub = context_for(ctx, lab)
-        for step in lab.steps[: last + 1]:
+        for step in steps:
             if step.real_aws_only and ctx.endpoint:
                 continue
             call(ctx, getattr(module, step.solution), sub)

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from tutor import yaml_data
 from tutor.capstone import availability as av
@@ -227,6 +227,22 @@ def _composite_finding(c: Criterion, rubric: Rubric, tiers: list[av.Node],
                    f"99.99% 아래에 머뭅니다. 같은 계층을 Route 53 장애 조치 뒤의 두 리전에서 액티브-액티브로 "
                    f"운영하면 {twin.percent:.4f}%가 됩니다. 바꿀 점: {c.change_ko}.",
                    c.lesson, points == c.points), info
+
+
+def area_steps(areas: Iterable[str]) -> dict[str, set[str]]:
+    """``{lab: step ids}`` the capstone's ``areas`` read (each criterion's evidence, and the
+    composite with availability): what solving those areas must build."""
+    wanted: dict[str, set[str]] = {}
+    for area in areas:
+        for c in load_rubric().criteria:
+            if c.area == area or (area == "availability" and c.id == "composite"):
+                for lab, step, _checks in c.evidence:
+                    wanted.setdefault(lab, set()).add(step)
+        if area == "availability":
+            # the composite reads the data tiers too: the database and cache the scalability and
+            # performance areas may not have built yet
+            wanted.setdefault("database-performance", set()).add("cache")
+    return wanted
 
 
 def evidence_keys(ev: Evidence) -> list[tuple[str, str, str]]:

@@ -315,25 +315,10 @@ def guarded_cleanup(runner: Any, records: list[dict[str, Any]], dry_run: bool,
 # the capstone ------------------------------------------------------------------------------
 def capstone_steps(capstone: Any, area_ids: list[str], week: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The week's lab steps a real-mode solve of the capstone's areas runs, lab by lab in day
-    order: what its solutions build (labs/streamcloud/lab.py ``_solve_area`` and
-    ``evidence.solve_steps``: each criterion's evidence, every step up to the last one wanted,
-    and the cache for availability's composite). Real mode runs them through each lab's own
-    runner, so they carry that lab's tags, records and cleanup guard."""
-    from tutor.capstone import rubric  # noqa: PLC0415
+    order: the same steps its sandbox solutions build (tutor.capstone.rubric.area_steps,
+    tutor.capstone.evidence.steps_up_to). Real mode runs them through each lab's own runner, so
+    they carry that lab's tags, records and cleanup guard."""
+    from tutor.capstone import evidence, rubric  # noqa: PLC0415
 
-    wanted: dict[str, set[str]] = {}
-    for area in area_ids:
-        for c in rubric.load_rubric().criteria:
-            if c.area == area or (area == "availability" and c.id == "composite"):
-                for lab_id, step_id, _checks in c.evidence:
-                    wanted.setdefault(lab_id, set()).add(step_id)
-        if area == "availability":
-            wanted.setdefault("database-performance", set()).add("cache")
-    out = []
-    for lab in sorted((week[k] for k in wanted if k in week), key=lambda lab: (lab.day, lab.id)):
-        if lab.region != capstone.region:  # the capstone grades one region (tutor.capstone.evidence)
-            continue
-        ids = [s.id for s in lab.steps]
-        last = max(ids.index(s) for s in wanted[lab.id] if s in ids)
-        out.append((lab.id, ids[: last + 1]))
-    return out
+    return [(lab.id, [s.id for s in steps])
+            for lab, steps in evidence.steps_up_to(week, rubric.area_steps(area_ids), capstone.region)]
