@@ -237,6 +237,18 @@ def test_the_capstone_verifies_read_only_and_solves_through_the_week_labs(accoun
     assert lab_vpcs(account) == [] and not records(isolated_home)  # live records only: all marked deleted
 
 
+def test_the_capstone_cleans_up_where_it_built_even_with_another_region(account, isolated_home):
+    """The capstone is pinned to its region: --region elsewhere does not move its solve, so its
+    cleanup must look where the week's labs were built, not in the --region."""
+    solved = tutor("lab", "run", "streamcloud", "--solve", "--step", "cost", "--real", "--region", "eu-west-1",
+                   *CONFIRMED, "--json")
+    assert solved.returncode == 0, solved.stderr
+    assert {r["region"] for r in records(isolated_home)} == {"us-east-1"}
+    done = tutor("lab", "cleanup", "streamcloud", "--real", "--region", "eu-west-1", *CONFIRMED, "--json")
+    assert done.returncode == 0, done.stderr
+    assert lab_vpcs(account) == [] and not records(isolated_home)
+
+
 def test_cleanup_all_on_an_endpoint_deletes_at_once(endpoint):
     assert run_tutor("lab", "run", "ec2-asg", "--solve", "--endpoint-url", endpoint).returncode == 0
     result = run_tutor("cleanup", "--all", "--endpoint-url", endpoint, "--json")

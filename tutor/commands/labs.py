@@ -214,14 +214,20 @@ def run(args: argparse.Namespace, out: Output) -> int:
         return _verify_and_record(args, out, runner, backend)
 
 
+def _week_runners(capstone, out: Output, backend) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Real mode: the week's labs and their runners in the capstone's region, where the capstone
+    builds them (a capstone is pinned to its region, so --region does not move it)."""
+    catalog = load_catalog()
+    week = {k: v for k, v in catalog.labs.items() if not v.graded}
+    return week, {k: _runner(v, catalog.lab_dirs[k], out, backend, region=capstone.region) for k, v in week.items()}
+
+
 def _capstone_solvers(lab, steps, out: Output, backend) -> list:
     """Real mode: runners of the week's labs for the capstone's areas, in the capstone's region."""
     from tutor.labs.real import capstone_steps  # noqa: PLC0415
 
-    catalog = load_catalog()
-    week = {k: v for k, v in catalog.labs.items() if not v.graded}
-    return [(_runner(week[i], catalog.lab_dirs[i], out, backend, region=lab.region), st)
-            for i, st in capstone_steps(lab, steps or [s.id for s in lab.steps], week)]
+    week, runners = _week_runners(lab, out, backend)
+    return [(runners[i], st) for i, st in capstone_steps(lab, steps or [s.id for s in lab.steps], week)]
 
 
 def _record_events(args, lab_id: str, steps: list[str], kind: str, backend: str = "", detail: str = "") -> None:
@@ -246,10 +252,9 @@ def cleanup(args: argparse.Namespace, out: Output) -> int:
             runners = [_runner(lab, folder, out, backend)]
             if lab.graded and backend.kind == "real":
                 # The capstone owns nothing itself: what it built belongs to the week's labs (their
-                # tags and records), so its cleanup is theirs, each guarded as `cleanup --all` is.
-                catalog = load_catalog()
-                runners = [_runner(catalog.labs[i], catalog.lab_dirs[i], out, backend)
-                           for i in sorted(catalog.labs) if not catalog.labs[i].graded]
+                # tags and records), so its cleanup is theirs, each guarded, in the region it built
+                # them in (with --region elsewhere, the labs' own cleanup would look there instead).
+                runners = [r for _, r in sorted(_week_runners(lab, out, backend)[1].items())]
             removed, dry_run = run_cleanups(runners, backend, store, out)
             say_retries(out, backend)
     finally:
