@@ -96,3 +96,31 @@ async def test_a_set_exam_date_never_opens_a_dialog_at_start(tmp_path):
         assert isinstance(app.screen, HomeScreen)
         assert "시험까지 3일" in shown(app.screen, "#today")
         assert app.screen.query_one(DataTable).region.y < 10  # the day table is in the first screenful
+
+
+def test_tutor_opens_the_app_with_the_collector_paused_and_turns_it_back_on(monkeypatch):
+    """Start-up makes long-lived objects and little garbage: `tutor` pauses the collector until
+    the first frame (its passes cost 50-60 ms of start-up) and never leaves it off."""
+    import gc
+
+    import tutor.tui.app
+    from tutor import cli
+
+    seen = []
+    monkeypatch.setattr(tutor.tui.app, "run_app", lambda **kw: seen.append(gc.isenabled()) or 0)
+    assert cli.main([]) == 0
+    assert seen == [False] and gc.isenabled()
+
+
+async def test_the_first_frame_turns_a_paused_collector_back_on(tmp_path):
+    import gc
+
+    app = make_app(tmp_path, lang="en")
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert gc.isenabled()  # on_ready: start-up's objects frozen, the collector back on
+    finally:
+        gc.enable()

@@ -6,6 +6,7 @@ test endpoint. The home screen imports neither boto3 nor moto: labs import them 
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -125,6 +126,9 @@ class TutorApp(App):
         """The first frame is on screen: only now start the background work. Started in on_mount,
         these threads took the GIL from the UI thread between every query of the first frame
         (the day table took 0.2 s instead of 3 ms)."""
+        if not gc.isenabled():  # paused for the first frame by `tutor` (tutor.cli._open_tui)
+            gc.freeze()  # start-up's objects live as long as the app: later passes skip them
+            gc.enable()
         self.load_catalog_after_first_frame()
         if self.check_content_on_start:
             self.check_content()
