@@ -89,7 +89,7 @@ async def test_home_lesson_quiz_lab_and_restart(tmp_path, endpoint):
     again = make_app(tmp_path, endpoint, lang="en")
     async with again.run_test(size=SIZE) as pilot:
         row = again.screen.query_one(DataTable).get_row("1")
-        assert row[2] == "read"
+        assert str(row[2]) == "read"
         assert str(row[3]).startswith("1/1")
         assert "ec2-asg 1/5" in str(row[4])
         await pilot.press("b")

@@ -3,15 +3,18 @@ what makes it the place to start each day: the next thing to do (n starts it), d
 the streak, the exam countdown with its day-by-day plan (D sets the date), readiness bars with
 the pass line, the mock-exam score chart and the week map.
 
-The day table (and the week map, from the same numbers) is drawn in the first frame; the other
-figures come from a thread worker right after it, on its own store connection (SQLite WAL lets
-a reader run beside the app's connection). The view is computed once per show, in
-``on_screen_resume``, which also runs for the first show. No dialog opens here on its own.
+The first frame is the day table alone (with the header and the next-action line): the panels
+of figures and the key bar are mounted right after it (``add_panels``, from TutorApp.on_ready),
+the week map and sandbox line filled from the numbers the table used, and the other figures come
+from a thread worker, on its own store connection (SQLite WAL lets a reader run beside the app's
+connection). The view is computed once per show, in ``on_screen_resume``, which also runs for the
+first show. No dialog opens here on its own.
 Must not import boto3 or moto (a test proves it): nothing here talks to AWS.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +30,13 @@ from tutor.tui.i18n import topic, tr
 
 #: Under this width the two figure columns stack under the day table instead of side by side.
 NARROW = 100
+
+
+def _plain(text: str) -> Text:
+    """A cell as the DataTable makes one of a string, without reading it as Rich markup (a lab id
+    or a topic is never markup). With the column labels given as Text too, the first frame no
+    longer loads Rich's markup parser and emoji table (5 ms)."""
+    return Text(text, no_wrap=True, end="")
 
 
 class HomeScreen(Screen):
@@ -53,28 +63,41 @@ class HomeScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
+        # Set before the children mount: set in on_mount, the class restyled the whole screen.
+        self.set_class(self.app.size.width < NARROW, "narrow")
         yield Header()
         with VerticalScroll(id="home"):
             yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
             yield Static(figures_text.t("loading", self.app.lang), id="next-action")
-            with Horizontal(id="figures"):
-                with Vertical(id="today-column"):
-                    yield Static(id="today")
-                    yield Static(id="queues")
-                    yield Static(id="accuracy")
-                    yield Static(id="sandbox")
-                with Vertical(id="charts-column"):
-                    yield Static(id="readiness-bars")
-                    yield Static(id="score-chart")
-                    yield Static(id="week")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.figures: HomeFigures | None = None
+        #: The panels and the key bar are mounted (add_panels); until then what they show waits here.
+        self.panels_ready = False
+        self._week: list[DayStatus] = []
+        self._drawn: tuple | None = None  # show_figures' arguments, kept for the panels
         self.watch(self.app, "lang", lambda _: self.refresh_view(), init=False)
         self.watch(self.app, "sandbox_state", lambda _: self.show_sandbox(), init=False)
-        self.set_class(self.app.size.width < NARROW, "narrow")
         self.query_one(DataTable).focus()
+
+    async def add_panels(self) -> None:
+        """The figure panels and the key bar, mounted right after the first frame: a dozen
+        widgets (the key bar's keys are a widget each) that took 40 ms to mount and style before
+        the day table could show, and that show nothing a worker has not computed yet. They go
+        under the table and dock at the bottom, so nothing moves when they come."""
+        if self.panels_ready:
+            return
+        await self.query_one("#home").mount(Horizontal(
+            Vertical(Static(id="today"), Static(id="queues"), Static(id="accuracy"), Static(id="sandbox"),
+                     id="today-column"),
+            Vertical(Static(id="readiness-bars"), Static(id="score-chart"), Static(id="week"), id="charts-column"),
+            id="figures"))
+        await self.mount(Footer())
+        self.panels_ready = True
+        self.show_week()
+        self.show_sandbox()
+        if self._drawn is not None:
+            self.show_figures(*self._drawn)
 
     def on_screen_resume(self) -> None:
         self.refresh_view()  # the first show too: computing it in on_mount as well did it twice
@@ -95,7 +118,8 @@ class HomeScreen(Screen):
         lang = self.lang
         week = week_status(self.app.store, self.app.catalog_summary, lang)
         self.fill_table(week)
-        self.query_one("#week", Static).update(figures_text.week_map(week, lang))
+        self._week = week
+        self.show_week()
         self.show_sandbox()
         # After this frame is drawn: the worker's imports and queries would hold the GIL the
         # drawing needs.
@@ -109,12 +133,13 @@ class HomeScreen(Screen):
         # The lab cell takes what the screen leaves (6+24+8+16 for the others, 2 a column of padding).
         lab_width = max(12, min(56, self.app.size.width - 70))
         for key, width in (("day", 6), ("topic", 24), ("lesson", 8), ("quiz", 16), ("lab", lab_width)):
-            table.add_column(tr(key, lang), width=width)
+            table.add_column(Text(tr(key, lang)), width=width)
         for status in week:
             lesson_cell = (tr("read", lang) if status.lesson_read else "·") if status.has_lesson else tr("none", lang)
             quiz_cell = f"{status.right}/{status.answered} ({status.questions})" if status.questions else tr("none", lang)
             lab_cell = ", ".join(summary_cell(p, lang) for p in status.labs) or tr("none", lang)
-            table.add_row(status.day, topic(status.day, lang), lesson_cell, quiz_cell, lab_cell, key=status.day)
+            cells = (status.day, topic(status.day, lang), lesson_cell, quiz_cell, lab_cell)
+            table.add_row(*map(_plain, cells), key=status.day)
         if 0 <= row < len(DAYS):
             table.move_cursor(row=row)
 
@@ -141,9 +166,16 @@ class HomeScreen(Screen):
         left = int(active.remaining()) if active is not None else None
         self.app.call_from_thread(self.show_figures, figures, accuracy, left, lang, TARGET)
 
+    def show_week(self) -> None:
+        if self.panels_ready:
+            self.query_one("#week", Static).update(figures_text.week_map(self._week, self.lang))
+
     def show_figures(self, figures: HomeFigures, accuracy: dict, exam_left: int | None, lang: str, target: int) -> None:
         self.figures = figures
         self.query_one("#next-action", Static).update(figures_text.next_action_line(figures, lang))
+        self._drawn = (figures, accuracy, exam_left, lang, target)
+        if not self.panels_ready:
+            return  # add_panels draws them
         self.query_one("#today", Static).update(figures_text.today_and_plan(figures, lang))
         self.query_one("#readiness-bars", Static).update(figures_text.readiness_bars(figures.readiness, target, lang))
         self.query_one("#score-chart", Static).update(figures_text.score_chart(figures.scores, lang))
@@ -160,6 +192,8 @@ class HomeScreen(Screen):
         self.query_one("#queues", Static).update("   ".join(queues))
 
     def show_sandbox(self) -> None:
+        if not self.panels_ready:
+            return  # add_panels draws it
         app, lang = self.app, self.lang
         state = app.sandbox_state
         if state == "on" or state == "endpoint":
