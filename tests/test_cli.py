@@ -8,7 +8,8 @@ import pytest
 
 from conftest import ROOT, run_tutor
 from tutor import __version__
-from tutor.cli import build_export_parser, build_parser, main
+from tutor.cli import main
+from tutor.cli_parser import build_export_parser, build_parser
 
 FIXTURE = str(ROOT / "tests" / "fixtures" / "catalog")
 

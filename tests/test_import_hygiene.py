@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["tutor.cli", "tutor.store", "tutor.sandbox", "tutor.content.loader", "tutor.content.check",
+CORE = ["tutor.cli", "tutor.cli_parser", "tutor.store", "tutor.sandbox", "tutor.content.loader", "tutor.content.check",
         "tutor.quiz.engine", "tutor.labs.runner", "tutor.labs.backend", "tutor.commands.labs",
         "tutor.commands.quiz", "tutor.commands.content"]
 
@@ -19,6 +19,12 @@ def imported_after(code: str) -> set[str]:
 def test_core_never_imports_textual():
     modules = imported_after("\n".join(f"import {m}" for m in CORE))
     assert not any(m == "textual" or m.startswith("textual.") for m in modules)
+
+
+def test_plain_tutor_builds_no_parser():
+    """`tutor` alone opens the app: the parsers (and argparse) are for commands only."""
+    modules = imported_after("import tutor.cli")
+    assert "argparse" not in modules and "tutor.cli_parser" not in modules
 
 
 def test_home_screen_does_not_import_boto3_or_moto():
