@@ -60,8 +60,9 @@ class Store:
 
     @property
     def db(self) -> Any:
-        """The connection as a sqlite-utils Database, for writes and table helpers; reads use
-        ``conn`` directly, so a start that only reads never imports sqlite-utils."""
+        """The connection as a sqlite-utils Database, for migrations, export and import. The
+        store's own reads and writes are plain SQL on ``conn``: sqlite-utils (and click under
+        it) cost every command that records anything 55 ms to import."""
         if self._db is None:
             import sqlite_utils  # noqa: PLC0415
 
@@ -71,6 +72,27 @@ class Store:
     def _write(self):
         """A write transaction that holds the write lock from the start (see tutor.store_guard)."""
         return guard.write(self.conn, self.path)
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], upsert_on: str | None = None) -> None:
+        """Rows of the same columns into ``table`` (names are the store's own, never input);
+        with ``upsert_on``, a row whose key exists updates the columns given instead."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})"
+        if upsert_on:
+            sql += f" on conflict({upsert_on}) do update set " + ", ".join(
+                f"{c} = excluded.{c}" for c in cols if c != upsert_on)
+        self.conn.executemany(sql, [[row[c] for c in cols] for row in rows])
+
+    def _update(self, table: str, key: str, values: dict[str, Any]) -> None:
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self.conn.execute(f"update {table} set {sets} where id = ?", [*values.values(), key])
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, list(args))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
 
     def close(self) -> None:
         self.conn.close()
@@ -85,15 +107,14 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self._write():
-            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+            self._insert("settings", [{"key": key, "value": value}], upsert_on="key")
 
     # quiz -------------------------------------------------------------------------------
     def start_session(self, mode: str, params: dict[str, Any]) -> str:
         session_id = uuid.uuid4().hex
         with self._write():
-            self.db["quiz_sessions"].insert(
-                {"id": session_id, "mode": mode, "params": json.dumps(params), "started_at": now()}
-            )
+            self._insert("quiz_sessions", [
+                {"id": session_id, "mode": mode, "params": json.dumps(params), "started_at": now()}])
         return session_id
 
     def record_answer(self, *, question_id: str, chosen: Iterable[str], correct: bool,
@@ -104,19 +125,19 @@ class Store:
 
         when = when or datetime.now(timezone.utc)
         with self._write():
-            self.db["answers"].insert(
+            self._insert("answers", [
                 {
                     "question_id": question_id, "chosen": json.dumps(sorted(chosen)),
                     "correct": int(correct), "seconds": seconds, "mode": mode,
                     "session_id": session_id, "task": task, "domain": domain,
                     "answered_at": when.isoformat(timespec="seconds"),
                 }
-            )
+            ])
             row = self.conn.execute("select card from cards where question_id = ?", [question_id]).fetchone()
             card = srs.review(row[0] if row else None, correct, seconds, when)
-            self.db["cards"].upsert({"question_id": question_id, "card": card.to_json(),
-                                     "due": card.due.isoformat(), "updated_at": when.isoformat()},
-                                    pk="question_id")
+            self._insert("cards", [{"question_id": question_id, "card": card.to_json(),
+                                    "due": card.due.isoformat(), "updated_at": when.isoformat()}],
+                         upsert_on="question_id")
             if correct:
                 self.conn.execute("delete from flags where question_id = ?", [question_id])
 
@@ -124,7 +145,7 @@ class Store:
     def flag(self, question_id: str, on: bool = True) -> None:
         with self._write():
             if on:
-                self.db["flags"].upsert({"question_id": question_id, "flagged_at": now()}, pk="question_id")
+                self._insert("flags", [{"question_id": question_id, "flagged_at": now()}], upsert_on="question_id")
             else:
                 self.conn.execute("delete from flags where question_id = ?", [question_id])
 
@@ -196,22 +217,23 @@ class Store:
     # exams --------------------------------------------------------------------------------
     def save_exam(self, state: Any) -> None:
         with self._write():
-            self.db["exams"].upsert(state.to_row(), pk="id")
+            self._insert("exams", [state.to_row()], upsert_on="id")
 
     def active_exam(self) -> Any | None:
         from tutor.quiz.exam import ExamState  # noqa: PLC0415
 
-        row = next(self.db["exams"].rows_where("finished_at is null", order_by="started_at desc", limit=1), None)
+        row = next(iter(self._rows("select * from exams where finished_at is null order by started_at desc limit 1")),
+                   None)
         return ExamState.from_row(row) if row else None
 
     def finish_exam(self, exam_id: str, report: dict[str, Any]) -> None:
         with self._write():
-            self.db["exams"].update(exam_id, {"finished_at": now(), "report": json.dumps(report, ensure_ascii=False)})
+            self._update("exams", exam_id, {"finished_at": now(), "report": json.dumps(report, ensure_ascii=False)})
 
     def exams(self) -> list[dict[str, Any]]:
         """Every finished exam, oldest first."""
         out = []
-        for row in self.db["exams"].rows_where("finished_at is not null", order_by="finished_at, started_at"):
+        for row in self._rows("select * from exams where finished_at is not null order by finished_at, started_at"):
             report = json.loads(row["report"] or "{}")
             out.append({
                 "id": row["id"], "started_at": row["started_at"], "finished_at": row["finished_at"],
@@ -227,8 +249,8 @@ class Store:
 
     def finish_session(self, session_id: str, report: dict[str, Any]) -> None:
         with self._write():
-            self.db["quiz_sessions"].update(
-                session_id,
+            self._update(
+                "quiz_sessions", session_id,
                 {
                     "finished_at": now(), "total": report.get("total"),
                     "correct": report.get("correct"), "score_percent": report.get("score_percent"),
@@ -237,7 +259,7 @@ class Store:
             )
 
     def answers(self) -> list[dict[str, Any]]:
-        return list(self.db["answers"].rows_where(order_by="id"))
+        return self._rows("select * from answers order by id")
 
     def accuracy(self) -> dict[str, Any]:
         """Totals plus accuracy per domain and per task (every answer counts)."""
@@ -291,7 +313,7 @@ class Store:
             for check in step["checks"]
         ]
         with self._write():
-            self.db["lab_checks"].insert_all(rows)
+            self._insert("lab_checks", rows)
 
     def lab_status(self, lab: str) -> dict[str, dict[str, Any]]:
         """The last result of every step of a lab: ``{step: {passed, checked_at, checks}}``."""
@@ -315,8 +337,8 @@ class Store:
     def record_lab_event(self, lab: str, step: str, kind: str, detail: str = "", backend: str = "") -> None:
         """``kind``: hint (detail = level), skip, solve, reset (step "" = whole lab), complete."""
         with self._write():
-            self.db["lab_events"].insert({"lab": lab, "step": step, "kind": kind, "detail": detail,
-                                          "backend": backend, "at": stamp()})
+            self._insert("lab_events", [{"lab": lab, "step": step, "kind": kind, "detail": detail,
+                                         "backend": backend, "at": stamp()}])
 
     def any_lab_activity(self) -> bool:
         """Whether any lab was ever checked or run (one query; the cost meter's gate)."""
@@ -343,16 +365,16 @@ class Store:
     # question reports -----------------------------------------------------------------------
     def report_question(self, question_id: str, content_version: str, reason: str) -> None:
         with self._write():
-            self.db["question_reports"].insert({"question_id": question_id, "content_version": content_version,
-                                                "reason": reason, "reported_at": now()})
+            self._insert("question_reports", [{"question_id": question_id, "content_version": content_version,
+                                               "reason": reason, "reported_at": now()}])
 
     def question_reports(self) -> list[dict[str, Any]]:
-        return list(self.db["question_reports"].rows_where(order_by="id"))
+        return self._rows("select * from question_reports order by id")
 
     # lessons ----------------------------------------------------------------------------
     def record_lesson_read(self, day: str, lang: str, section: str | None = None) -> None:
         with self._write():
-            self.db["lesson_reads"].insert({"day": day, "lang": lang, "section": section or "", "read_at": now()})
+            self._insert("lesson_reads", [{"day": day, "lang": lang, "section": section or "", "read_at": now()}])
 
     def lessons_read(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = defaultdict(set)
@@ -364,10 +386,10 @@ class Store:
     def record_created(self, *, kind: str, resource_id: str, name: str = "", region: str, lab: str,
                        run: str, backend: str, account: str = "", endpoint: str = "") -> None:
         with self._write():
-            self.db["created_resources"].insert({
+            self._insert("created_resources", [{
                 "type": kind, "resource_id": resource_id, "name": name, "region": region, "lab": lab,
                 "run": run, "backend": backend, "account": account, "endpoint": endpoint,
-                "created_at": stamp(), "deleted_at": None})
+                "created_at": stamp(), "deleted_at": None}])
 
     def created_resources(self, *, lab: str | None = None, account: str | None = None,
                           region: str | None = None, endpoint: str | None = None,
@@ -381,7 +403,7 @@ class Store:
                 args.append(value)
         if live_only:
             where.append("deleted_at is null")
-        return list(self.db["created_resources"].rows_where(" and ".join(where), args, order_by="id"))
+        return self._rows(f"select * from created_resources where {' and '.join(where)} order by id", args)
 
     def mark_deleted(self, idents: Iterable[str], *, account: str, region: str, endpoint: str) -> None:
         """Records whose id or name is among ``idents`` are deleted (they no longer open a guard)."""
