@@ -454,3 +454,34 @@ def test_a_cleanly_closed_database_is_not_fully_rechecked_until_it_changes(tmp_p
     path.write_bytes(bytes(data))
     store_guard.diagnose(path, SCHEMA)
     assert checks, "a changed file must get the full check again"
+
+
+def test_a_tutor_whose_terminal_is_gone_quits_instead_of_spinning(isolated_home):
+    """An SSH connection that drops without a SIGHUP leaves the app reading a terminal that is
+    gone: it quits (Textual alone spun a core at 100 % for as long as the process lived)."""
+    import pty
+    import select
+
+    from tutor import sandbox
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "TUTOR_SANDBOX_PORT": str(sandbox.free_port())}
+    app = subprocess.Popen(tutor_cmd(), stdin=follower, stdout=follower, stderr=follower, cwd=ROOT, env=env,
+                           start_new_session=True)  # a session of its own: no SIGHUP when the pty closes
+    os.close(follower)
+    try:
+        seen, deadline = b"", time.monotonic() + 30
+        while b"Auto Scaling" not in seen and time.monotonic() < deadline:  # the home screen is up
+            if select.select([leader], [], [], 0.1)[0]:
+                seen += os.read(leader, 65536)
+        assert b"Auto Scaling" in seen
+        os.close(leader)
+        leader = -1
+        assert app.wait(timeout=15) is not None
+    finally:
+        if leader >= 0:
+            os.close(leader)
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        run_tutor("sandbox", "stop")  # the one it started in the background, if it got that far
