@@ -83,8 +83,8 @@ class HomeScreen(Screen):
     async def add_panels(self) -> None:
         """The figure panels and the key bar, mounted right after the first frame: a dozen
         widgets (the key bar's keys are a widget each) that took 40 ms to mount and style before
-        the day table could show, and that show nothing a worker has not computed yet. They go
-        under the table and dock at the bottom, so nothing moves when they come."""
+        the day table could show, most of whose figures come from the worker after that frame
+        anyway. They go under the table and dock at the bottom, so nothing moves when they come."""
         if self.panels_ready:
             return
         await self.query_one("#home").mount(Horizontal(
