@@ -151,6 +151,27 @@ def _watch(tmp_path, *extra):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
 
 
+def _first_check_recorded(db, timeout: float = 30) -> None:
+    """Until the watch has recorded its first check of the account (read from its database, as
+    polling `tutor progress` would cost a process a tenth of a second)."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if db.exists():
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+                try:
+                    if conn.execute("select count(*) from lab_checks where lab = 'ec2-asg'").fetchone()[0]:
+                        return
+                finally:
+                    conn.close()
+            except sqlite3.Error:  # still being created by the watch
+                pass
+        time.sleep(0.1)
+    raise AssertionError("the watch never checked the account")
+
+
 def test_watch_follows_the_students_commands_and_exits_when_complete(tmp_path, tutor_sandbox):
     from tutor.content.loader import load_catalog
     from tutor.labs.backend import Backend
@@ -158,7 +179,7 @@ def test_watch_follows_the_students_commands_and_exits_when_complete(tmp_path, t
 
     watch = _watch(tmp_path)
     try:
-        time.sleep(3)  # let it check the empty account first
+        _first_check_recorded(tmp_path / "p.db")  # it checks the empty account first
         catalog = load_catalog([ROOT / "labs"])
         runner = LabRunner(catalog.labs["ec2-asg"], catalog.lab_dirs["ec2-asg"], Backend("sandbox", tutor_sandbox.endpoint))
         for step in ("network", "launch-template", "asg", "scaling-policy"):
@@ -176,7 +197,7 @@ def test_watch_follows_the_students_commands_and_exits_when_complete(tmp_path, t
 
 def test_watch_stops_on_ctrl_c_with_exit_130_and_keeps_progress(tmp_path, tutor_sandbox):
     watch = _watch(tmp_path)
-    time.sleep(4)
+    _first_check_recorded(tmp_path / "p.db")
     watch.send_signal(signal.SIGINT)
     out, err = watch.communicate(timeout=30)
     assert watch.returncode == 130, err
