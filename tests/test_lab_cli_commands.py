@@ -41,6 +41,21 @@ def aws_shim(tmp_path_factory):
         server.wait()
 
 
+@pytest.fixture(scope="module")
+def cli_sandbox(tmp_path_factory):
+    """One tutor sandbox for the module's labs, in a data folder of its own, emptied before each
+    lab: a start costs a second of CPU, a reset 0.02 s. ``(home, port, endpoint)``."""
+    home = tmp_path_factory.mktemp("cli-sandbox-home")
+    port = sandbox.free_port()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TUTOR_HOME", str(home))
+        endpoint = sandbox.start(port).endpoint
+    yield home, port, endpoint
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TUTOR_HOME", str(home))
+        sandbox.stop()
+
+
 def aws_env(endpoint: str, shim: dict | None = None) -> dict:
     """A student's shell pointed at ``endpoint``; with ``shim``, its aws is the fork server's."""
     first = [shim["bin"]] if shim else []
@@ -78,33 +93,32 @@ def test_the_fork_server_is_the_aws_cli(aws_shim, endpoint):
 
 
 @pytest.mark.parametrize("lab_id", LABS)
-def test_lab_commands_then_verify(lab_id, tmp_path, aws_shim):
+def test_lab_commands_then_verify(lab_id, tmp_path, aws_shim, cli_sandbox, monkeypatch):
     lab = CATALOG.labs[lab_id]
-    port = sandbox.free_port()
-    endpoint = sandbox.start(port).endpoint
-    try:
-        env = aws_env(endpoint, aws_shim)
-        files = run_tutor("lab", "files", lab_id, str(tmp_path), "--json")  # as the lab tells students
-        assert files.returncode == 0, files.stderr
-        for step in lab.steps:
-            if step.real_aws_only:
-                continue
-            # one shell per step, as a student types a step's lines into one terminal
-            script = "set -euo pipefail\n" + "\n".join(step.commands) + "\n"
-            done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True,
-                                  timeout=300, cwd=tmp_path)
-            assert done.returncode == 0, f"step {step.id}: {done.stderr[-2000:]}"
-            if not lab.graded:
-                report = runner_for(lab_id, endpoint).verify(step.id)
-                assert report["passed"] is True, report
-        final = run_tutor("lab", "verify", lab_id, "--json")  # the student's command, on the running sandbox
-        report = json.loads(final.stdout)
-        assert final.returncode == 0 and report["passed"] is True, final.stdout
-        assert report["real_aws_only"] == [s.id for s in lab.steps if s.real_aws_only]
-        if lab.graded:
-            return
-        sandbox.stop()  # nothing the commands built is lost on a restart
-        sandbox.start(port)
-        assert runner_for(lab_id, endpoint).verify()["steps"] == report["steps"]
-    finally:
-        sandbox.stop()
+    home, port, endpoint = cli_sandbox
+    monkeypatch.setenv("TUTOR_HOME", str(home))  # the module's sandbox, its tutor commands' progress
+    sandbox.start(port)  # running already, unless an earlier lab failed between its stop and start
+    sandbox.reset()
+    env = aws_env(endpoint, aws_shim)
+    files = run_tutor("lab", "files", lab_id, str(tmp_path), "--json")  # as the lab tells students
+    assert files.returncode == 0, files.stderr
+    for step in lab.steps:
+        if step.real_aws_only:
+            continue
+        # one shell per step, as a student types a step's lines into one terminal
+        script = "set -euo pipefail\n" + "\n".join(step.commands) + "\n"
+        done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True,
+                              timeout=300, cwd=tmp_path)
+        assert done.returncode == 0, f"step {step.id}: {done.stderr[-2000:]}"
+        if not lab.graded:
+            report = runner_for(lab_id, endpoint).verify(step.id)
+            assert report["passed"] is True, report
+    final = run_tutor("lab", "verify", lab_id, "--json")  # the student's command, on the running sandbox
+    report = json.loads(final.stdout)
+    assert final.returncode == 0 and report["passed"] is True, final.stdout
+    assert report["real_aws_only"] == [s.id for s in lab.steps if s.real_aws_only]
+    if lab.graded:
+        return
+    sandbox.stop()  # nothing the commands built is lost on a restart
+    sandbox.start(port)
+    assert runner_for(lab_id, endpoint).verify()["steps"] == report["steps"]
