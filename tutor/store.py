@@ -81,8 +81,9 @@ class Store:
         cols = list(rows[0])
         sql = f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})"
         if upsert_on:
-            sql += f" on conflict({upsert_on}) do update set " + ", ".join(
-                f"{c} = excluded.{c}" for c in cols if c != upsert_on)
+            others = [c for c in cols if c != upsert_on]
+            sql += f" on conflict({upsert_on}) " + (
+                "do update set " + ", ".join(f"{c} = excluded.{c}" for c in others) if others else "do nothing")
         self.conn.executemany(sql, [[row[c] for c in cols] for row in rows])
 
     def _update(self, table: str, key: str, values: dict[str, Any]) -> None:
