@@ -7,8 +7,9 @@ TSTAMP := $(VENV)/.installed-test
 # An editable install leaves the tutor's own modules uncompiled, and a shell with
 # PYTHONDONTWRITEBYTECODE=1 never caches them: each `tutor` (and each of the suite's hundreds of
 # `tutor` and `aws` processes) then compiled them again, 60-100 ms a start. compileall skips what
-# is up to date (0.05 s), so edits are picked up. The labs' own modules too (each lab command loads one).
-BYTECODE = $(BIN)/python -m compileall -q tutor labs
+# is up to date (0.05 s), so edits are picked up. The labs' own modules too (each lab command loads
+# one), not the files labs give students (labs/*/files).
+BYTECODE = $(BIN)/python -m compileall -q -x '/files/' tutor labs
 
 .PHONY: run test check bench clean
 

@@ -92,6 +92,30 @@ def test_files_are_written_and_a_changed_copy_is_kept(tmp_path):
     assert name in forced["written"] and (tmp_path / name).read_text() != "my edit\n"
 
 
+def test_a_labs_files_never_include_pythons_bytecode_cache(tmp_path):
+    """serverless-api ships handler.py: once any Python imported it there, a __pycache__ sat
+    beside it, and `tutor lab files` copied it to the student."""
+    folder = ROOT / "labs" / "serverless-api" / "files"
+    cache = folder / "__pycache__"
+    made = not cache.exists()
+    cache.mkdir(exist_ok=True)
+    stray = cache / "handler.cpython-311.pyc"
+    had_stray = stray.exists()
+    if not had_stray:
+        stray.write_bytes(b"not for students")
+    try:
+        written = json.loads(run_tutor("lab", "files", "serverless-api", str(tmp_path), "--json").stdout)["written"]
+        shown = json.loads(run_tutor("lab", "show", "serverless-api", "--json").stdout)["files"]
+        assert "handler.py" in written and written == shown
+        assert not any("__pycache__" in f or f.endswith(".pyc") for f in written)
+        assert not (tmp_path / "__pycache__").exists()
+    finally:
+        if not had_stray:
+            stray.unlink()
+        if made:
+            cache.rmdir()
+
+
 def test_a_call_the_endpoint_does_not_emulate_skips_one_check(tmp_path, endpoint):
     """Global Accelerator does not exist in moto: that check is skipped, the rest still judged."""
     from tutor.content.loader import load_catalog

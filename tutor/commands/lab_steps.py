@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.commands import Output
-from tutor.commands.labs import _checked_lab, _record_events, _runner, _say_if_temporary
+from tutor.commands.labs import _checked_lab, _record_events, _runner, _say_if_temporary, shipped_files
 from tutor.errors import ExitCode, UsageError
 from tutor.store import Store
 
@@ -25,7 +25,7 @@ def files(args: argparse.Namespace, out: Output) -> int:
     target = Path(args.dir or ".").expanduser()
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is not a folder")
-    shipped = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else []
+    shipped = shipped_files(folder)
     written, kept = [], []
     for path in shipped:
         rel = path.relative_to(source)

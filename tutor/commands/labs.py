@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from tutor.commands import Output
@@ -40,6 +41,16 @@ def _show_real(args: argparse.Namespace) -> bool:
     return settings.load().backend == "real"
 
 
+def shipped_files(folder: Path) -> list[Path]:
+    """The files a lab gives students (its ``files/`` folder), never Python's bytecode caches: a
+    handler the tutor's tests or a student's Python imported there leaves a ``__pycache__``."""
+    source = folder / "files"
+    if not source.is_dir():
+        return []
+    return sorted(p for p in source.rglob("*")
+                  if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.relative_to(source).parts)
+
+
 def show(args: argparse.Namespace, out: Output) -> int:
     lab, folder = _lab(load_catalog(), args.lab)
     lang = out.lang
@@ -47,8 +58,7 @@ def show(args: argparse.Namespace, out: Output) -> int:
     data: dict[str, Any] = {
         "id": lab.id, "day": lab.day, "region": lab.region, "title": lab.title.get(lang),
         "intro": lab.intro.get(lang),
-        "files": sorted(str(p.relative_to(folder / "files")) for p in (folder / "files").rglob("*") if p.is_file())
-        if (folder / "files").is_dir() else [],
+        "files": [str(p.relative_to(folder / "files")) for p in shipped_files(folder)],
         "steps": [{"id": s.id, "title": s.title.get(lang), "instructions": s.instructions.get(lang),
                    "commands": s.commands, "real_aws_only": s.real_aws_only, "lesson": s.lesson,
                    "hints": len(s.hints),
