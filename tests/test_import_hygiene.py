@@ -54,3 +54,10 @@ def test_the_home_screens_first_frame_needs_neither_pydantic_nor_sqlite_utils(tm
         "assert sum(d.questions for d in week) > 300 and any(d.labs for d in week)\n")
     heavy = {m.split(".")[0] for m in modules} & {"pydantic", "yaml", "sqlite_utils"}
     assert not heavy and "tutor.content.models" not in modules, heavy
+
+
+def test_the_plans_types_come_without_fsrs():
+    """The day table's rows (tutor.quiz.dashboard) use the plan's types; FSRS is for the figures'
+    worker, which computes the plan after the first frame."""
+    modules = imported_after("import tutor.quiz.dashboard, tutor.tui.home_widgets")
+    assert "fsrs" not in modules and "tutor.quiz.plan" in modules

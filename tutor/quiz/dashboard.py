@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tutor.content.summary import DAYS, CatalogSummary
 from tutor.quiz.engine import DEFAULT_COUNT
-
-if TYPE_CHECKING:  # the plan (and FSRS under it) is imported by the worker, after the first frame
-    from tutor.quiz.plan import Plan, StudyItem
+from tutor.quiz.plan import Plan, StudyItem, make_plan, todays_queue
 
 
 @dataclass
@@ -48,8 +46,6 @@ class DayStatus:
 
     def todo(self) -> list[StudyItem]:
         """What is left of this day, in the order it is taught: lesson, quiz, labs."""
-        from tutor.quiz.plan import StudyItem  # noqa: PLC0415 - the plan is for the worker, not the first frame
-
         items = []
         if self.has_lesson and not self.lesson_read:
             items.append(StudyItem("lesson", self.day))
@@ -106,7 +102,6 @@ def streak_of_days(days: set[date], today: date) -> int:
 
 def plan_for(store: Any, catalog: Any, week: list[DayStatus], exam_date: date | None, now: datetime,
              readiness: dict[str, int] | None = None) -> Plan:
-    from tutor.quiz.plan import make_plan  # noqa: PLC0415
     from tutor.quiz.readiness import TARGET  # noqa: PLC0415
     from tutor.quiz.readiness import readiness as readiness_of
 
@@ -119,7 +114,6 @@ def plan_for(store: Any, catalog: Any, week: list[DayStatus], exam_date: date | 
 def gather(store: Any, catalog: Any, week: list[DayStatus], exam_date: date | None,
            now: datetime | None = None) -> HomeFigures:
     """The home figures; ``now`` is an aware local time (default: now)."""
-    from tutor.quiz.plan import StudyItem, todays_queue  # noqa: PLC0415
     from tutor.quiz.readiness import readiness as readiness_of  # noqa: PLC0415
 
     now = now or datetime.now().astimezone()
@@ -146,8 +140,6 @@ def due_queue(store: Any, catalog: Any | None = None, now: datetime | None = Non
     A settings file that does not read leaves the plain queue (`tutor plan` reports it)."""
     from tutor import settings  # noqa: PLC0415
     from tutor.errors import UsageError  # noqa: PLC0415
-    from tutor.quiz.plan import make_plan, todays_queue  # noqa: PLC0415
-
     now = now or datetime.now().astimezone()
     try:
         exam_date = settings.load().exam_date

@@ -20,11 +20,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
-
-from fsrs import Card, Scheduler
+from typing import TYPE_CHECKING, Any
 
 from tutor.errors import UsageError
+
+if TYPE_CHECKING:
+    from fsrs import Card
 
 #: Predicted recall we aim for on exam day (FSRS's own target between exams is 0.9).
 EXAM_RECALL = 0.95
@@ -32,9 +33,14 @@ EXAM_RECALL = 0.95
 EXAM_HOUR = 9
 #: Days shown (and planned) when no exam date is set.
 HORIZON = 7
-#: Retrievability depends only on a card's stability, its last review and the decay: this
-#: scheduler has the parameters of tutor.quiz.srs (FSRS defaults, no fuzzing).
-_scheduler = Scheduler(enable_fuzzing=False)
+
+
+# FSRS is imported where a plan is computed, not with the module: the home screen's first frame
+# imports the plan's types (its figures' worker is what schedules).
+def _card(raw: str) -> Card:
+    from fsrs import Card  # noqa: PLC0415
+
+    return Card.from_json(raw)
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,10 @@ def _local_day(moment: datetime, now: datetime) -> date:
 
 
 def _recall(card: Card, day: date, now: datetime) -> float:
+    from tutor.quiz.srs import SCHEDULER  # noqa: PLC0415 - the reviews' own scheduler
+
     when = datetime.combine(day, time(EXAM_HOUR), tzinfo=now.tzinfo)
-    return _scheduler.get_card_retrievability(card, max(when, now))
+    return SCHEDULER.get_card_retrievability(card, max(when, now))
 
 
 def pull_day(card: Card, days: list[date], exam_date: date, now: datetime) -> date | None:
@@ -149,7 +157,7 @@ def schedule_reviews(now: datetime, exam_date: date | None, cards: dict[str, str
     today, exam = days[0], active_exam_date(exam_date, now.date())
     out: dict[date, list[str]] = {d: [] for d in days}
     if dues is None:
-        due_of = {qid: Card.from_json(raw).due for qid, raw in cards.items()}
+        due_of = {qid: _card(raw).due for qid, raw in cards.items()}
     else:
         due_of = {qid: datetime.fromisoformat(dues[qid]) for qid in cards}
     ordered = sorted(due_of, key=lambda qid: (due_of[qid], qid))
@@ -167,7 +175,7 @@ def schedule_reviews(now: datetime, exam_date: date | None, cards: dict[str, str
         if due_day in out:
             out[due_day].append(qid)
         elif exam is not None:
-            pulled = pull_day(Card.from_json(cards[qid]), days, exam, now)
+            pulled = pull_day(_card(cards[qid]), days, exam, now)
             if pulled is not None:
                 out[pulled].append(qid)
     return out

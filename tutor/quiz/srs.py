@@ -14,7 +14,8 @@ from fsrs import Card, Rating, Scheduler
 
 SLOW_SECONDS = 90.0
 
-_scheduler = Scheduler(enable_fuzzing=False)
+#: FSRS defaults, no fuzzing: what reviews cards, and what the plan predicts recall with.
+SCHEDULER = Scheduler(enable_fuzzing=False)
 
 
 def rating_for(correct: bool, seconds: float | None) -> Rating:
@@ -27,9 +28,9 @@ def rating_for(correct: bool, seconds: float | None) -> Rating:
 
 def review(card_json: str | None, correct: bool, seconds: float | None, when: datetime) -> Card:
     card = Card.from_json(card_json) if card_json else Card()
-    updated, _log = _scheduler.review_card(card, rating_for(correct, seconds), review_datetime=when)
+    updated, _log = SCHEDULER.review_card(card, rating_for(correct, seconds), review_datetime=when)
     return updated
 
 
 def retrievability(card_json: str, when: datetime | None = None) -> float:
-    return _scheduler.get_card_retrievability(Card.from_json(card_json), when or datetime.now(timezone.utc))
+    return SCHEDULER.get_card_retrievability(Card.from_json(card_json), when or datetime.now(timezone.utc))

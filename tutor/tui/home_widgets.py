@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from tutor.quiz.dashboard import DayStatus, HomeFigures
+from tutor.quiz.plan import study_label
 
 PASS_SCALED = 720
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -113,8 +114,6 @@ def week_map(week: list[DayStatus], lang: str) -> Text:
 
 
 def next_action_line(figures: HomeFigures, lang: str) -> str:
-    from tutor.quiz.plan import study_label  # noqa: PLC0415 - FSRS under it: after the first frame
-
     action = figures.next_action
     if action.kind == "exam" and figures.exam_in_progress:
         what = t("resume", lang)
@@ -127,8 +126,6 @@ def next_action_line(figures: HomeFigures, lang: str) -> str:
 
 def today_and_plan(figures: HomeFigures, lang: str, days: int = 6) -> Text:
     """Due reviews and streak; then the countdown and the plan (dates only with an exam date)."""
-    from tutor.quiz.plan import study_label  # noqa: PLC0415 - FSRS under it: after the first frame
-
     plan = figures.plan
     out = Text(t("today", lang, due=figures.due_today, mistakes=figures.mistakes, streak=figures.streak) + "\n")
     if plan.exam_date is None:
