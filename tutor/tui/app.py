@@ -346,20 +346,17 @@ def _open_store(db: str | None, lang: str | None) -> Store:
 
     No leaves the file untouched and raises DatabaseProblem (the CLI says it in one line, exit 2).
     """
-    from tutor import paths, store_guard  # noqa: PLC0415
-    from tutor.store import SCHEMA  # noqa: PLC0415
+    from tutor import store_guard  # noqa: PLC0415
 
     if store_guard.fresh_db_allowed():
         return Store(db)
-    path = paths.db_path(db)
-    reason = store_guard.diagnose(path, SCHEMA)
-    if reason is None:
-        return Store(db)
-    from tutor.language import resolve_lang  # noqa: PLC0415
+    try:
+        return Store(db, fresh=False)  # checks the file once (it had been checked twice a start)
+    except store_guard.DatabaseProblem as problem:
+        from tutor.language import resolve_lang  # noqa: PLC0415
 
-    lang = resolve_lang(lang)
-    if not DatabaseProblemApp(str(path), reason, lang).run():
-        raise store_guard.DatabaseProblem(store_guard.problem_message(path, reason), path, reason)
+        if not DatabaseProblemApp(str(problem.path), problem.reason, resolve_lang(lang)).run():
+            raise
     return Store(db, fresh=True)
 
 
