@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from conftest import ROOT, VENV_BIN, run_tutor
 from tutor import store_guard
 from tutor.cli import main
-from tutor.store import Store, migrations
+from tutor.store import Store
+from tutor.store_schema import migrations
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from tutor import store_guard
-from tutor.store import SCHEMA, Store, migrations
+from tutor.store import SCHEMA, Store
+from tutor.store_schema import migrations
 
 
 def test_migrations_apply_once(tmp_path):

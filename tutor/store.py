@@ -8,6 +8,7 @@ crash or kill -9 loses at most the write in flight. A store belongs to the threa
 
 from __future__ import annotations
 
+import importlib
 import json
 import uuid
 from collections import defaultdict
@@ -27,15 +28,8 @@ SCHEMA = guard.Schema(
                       "flags", "lab_events", "question_reports", "created_resources", "answer_latest",
                       "answer_totals", "study_hours", guard.MIGRATIONS_TABLE}),
     derived=frozenset({"answer_latest", "answer_totals", "study_hours"}),  # kept by m006's triggers
-    load=lambda: __import__("tutor.store_schema", fromlist=["migrations"]).migrations,
+    load=lambda: importlib.import_module("tutor.store_schema").migrations,
 )
-
-
-def __getattr__(name: str) -> Any:
-    """``tutor.store.migrations``: the sqlite-utils migrations, imported when first asked for."""
-    if name == "migrations":
-        return SCHEMA.load()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def now() -> str:

@@ -22,7 +22,8 @@ from typing import Any
 from tutor import store_guard as guard
 from tutor.commands import Output
 from tutor.errors import ExitCode, UsageError
-from tutor.store import SCHEMA, Store, migrations
+from tutor.store import SCHEMA, Store
+from tutor.store_schema import migrations
 
 FORMAT = "saa-tutor-progress"
 VERSION = 1
