@@ -8,8 +8,9 @@ from typing import Any
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: The safe loader, libyaml's when PyYAML has it (the content loader composes with it too).
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def safe_load(text: str) -> Any:
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
+    return yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader, C or Python

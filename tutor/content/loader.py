@@ -14,10 +14,9 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tutor import yaml_data
 from tutor.content.files import content_files, default_targets, kind
 from tutor.content.models import Lab, Lesson, LessonMeta, Question
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ def _validate(model: type[BaseModel], data: Any, node: yaml.Node | None, path: s
 def _compose(text: str, path: str, problems: list[Problem], line_offset: int = 0):
     """Parse YAML keeping the node tree (for line numbers) and the plain data."""
     try:
-        loader = _Loader(text)
+        loader = yaml_data.LOADER(text)
         try:
             nodes, docs = [], []
             while loader.check_node():
