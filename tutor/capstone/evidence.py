@@ -8,10 +8,15 @@ call the endpoint does not emulate makes that one check skipped, as in the runne
 
 from __future__ import annotations
 
+import copy
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
 from tutor.capstone.rubric import Outcome
+from tutor.content.files import default_targets
 from tutor.content.loader import load_catalog
 from tutor.content.models import Lab
 from tutor.errors import NotEmulated, TutorError
@@ -21,8 +26,6 @@ from tutor.labs.kit import Context, Result, SolveConflict
 def labs_catalog(labs_dir: Path) -> Any:
     """The catalog of the labs in ``labs_dir``: the project's from the compiled cache (parsing
     every lab.yaml again took 0.1 s of each capstone verify), any other folder read afresh."""
-    from tutor.content.files import default_targets  # noqa: PLC0415
-
     if labs_dir.resolve() == default_targets()[2].resolve():
         return load_catalog()
     return load_catalog([labs_dir])
@@ -72,8 +75,6 @@ class ReadOnce:
     READS = ("Describe", "List", "Get", "Head")
 
     def __init__(self, clients: Callable[[str], Any]):
-        import threading  # noqa: PLC0415
-
         self._clients, self._wrapped = clients, {}
         self._kept: dict[tuple[str, str, str], tuple[bool, Any]] = {}
         self._lock = threading.Lock()
@@ -84,9 +85,6 @@ class ReadOnce:
         return self._wrapped[service]
 
     def call(self, service: str, name: str, method: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
-        import copy  # noqa: PLC0415
-        import json  # noqa: PLC0415
-
         key = (service, name, json.dumps(kwargs, sort_keys=True, default=str))
         with self._lock:
             kept = self._kept.get(key)
@@ -201,8 +199,6 @@ class LabEvidence:
         would). The sandbox answers one request at a time, but a call's own work in this process
         (signing, parsing) takes about as long as the answer and overlaps with the other labs'
         calls: with every lab built, the capstone's 160 calls took 3.6 s one after another."""
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
-
         by_lab: dict[str, list[tuple[str, str, str]]] = {}
         for key in keys:
             if key not in self._cache and key not in by_lab.get(key[0], []):
