@@ -34,7 +34,8 @@ OneLabel().run()
 """
 #: The home screen's widgets (header, a 6-row day table, ten panels, a footer of 16 keys) with
 #: made-up data and the tutor's own style sheets, no tutor code: what Textual alone costs to
-#: draw this screen, beside which the tutor's own start-up work shows.
+#: draw the whole screen in one frame. The tutor's first frame is lighter (the panels and the
+#: key bar come right after the day table), so it may open faster than this yardstick.
 HOME_SHAPED = f"""
 from textual.app import App
 from textual.binding import Binding

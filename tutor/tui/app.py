@@ -132,8 +132,10 @@ class TutorApp(App):
         if not gc.isenabled():  # paused for the first frame by `tutor` (tutor.cli._open_tui)
             gc.freeze()  # start-up's objects live as long as the app: later passes skip them
             gc.enable()
+        from tutor.tui.home import HomeScreen  # noqa: PLC0415 - imported by on_mount already
+
         for screen in self.screen_stack:
-            if hasattr(screen, "add_panels"):  # the home screen (imported lazily, so not isinstance)
+            if isinstance(screen, HomeScreen):
                 await screen.add_panels()
         self.call_after_refresh(self.start_background_work)
 
