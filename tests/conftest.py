@@ -69,12 +69,11 @@ def moto_endpoint():
     """A moto server on 127.0.0.1 for the whole session (one per xdist worker)."""
     import logging
 
-    from moto.server import ThreadedMotoServer
-
     from tutor.sandbox import fidelity, lean
 
-    lean.apply()  # the tests' server is the sandbox students get: lean (tutor.sandbox.lean)
+    lean.apply()  # the tests' server is the sandbox students get: lean (tutor.sandbox.lean), before moto loads
     fidelity.apply()  # and behaving like AWS where the labs depend on it
+    from moto.server import ThreadedMotoServer
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop(var, None)  # moto's own recorder stays off: the journal replaces it
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # Before anything imports moto: importing moto.core imports its EC2 models, which list the
+    # Regions as they load (lean makes that cheap).
+    lean.apply()
     from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY  # noqa: PLC0415 - heavy
     from moto.moto_server.werkzeug_app import (  # noqa: PLC0415
         DomainDispatcherApplication,
@@ -155,7 +158,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from tutor.sandbox import fidelity
 
-    lean.apply()  # first: it makes moto's EC2 module faster to import, which fidelity imports
     fidelity.apply()
     jr.make_ids_reproducible(SEED)
     sandbox = Sandbox(DomainDispatcherApplication(create_backend_app), jr.Journal(journal_path), legacy,
