@@ -49,7 +49,9 @@ async def test_home_lesson_quiz_lab_and_restart(tmp_path, endpoint):
         assert isinstance(app.screen, LessonScreen)
         await pilot.pause()
         viewer = app.screen.query_one(MarkdownViewer)
-        assert "Placement groups" in viewer.document.source or "placement" in viewer.document.source.lower()
+        source = viewer.document.source
+        assert source.startswith("# EC2 & Auto Scaling") and "## Instance families" in source
+        assert "## Placement groups" not in source  # the next section is the next page
         await pilot.press("escape")
 
         await pilot.press("z")  # practice Day 1
@@ -206,10 +208,44 @@ async def test_lesson_opens_at_a_section(tmp_path):
     app = make_app(tmp_path, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(LessonScreen("1", "lifecycle-hooks"))
-        await pilot.pause(0.5)
-        viewer = app.screen.query_one("MarkdownViewer")
-        assert viewer.scroll_y > 0  # scrolled down to the section, not left at the top
+        await pilot.pause()
+        screen = app.screen
+        heading = next(s.heading for s in app.catalog.lesson("1", "en").meta.sections if s.id == "lifecycle-hooks")
+        assert screen.query_one("MarkdownViewer").document.source.startswith(f"## {heading}")
         assert app.store.lessons_read() == {"1": {"lifecycle-hooks"}}
+        before = screen.page
+        await pilot.press("n")  # the next section; p goes back
+        await pilot.pause()
+        assert screen.page == before + 1 and screen.pages[before + 1].heading in screen.sub_title
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.page == before
+        await pilot.press("l")  # the same section, in Korean
+        await pilot.pause()
+        ko = next(s.heading for s in app.catalog.lesson("1", "ko").meta.sections if s.id == "lifecycle-hooks")
+        assert screen.query_one("MarkdownViewer").document.source.startswith(f"## {ko}")
+
+
+async def test_lesson_pages_end_at_both_ends(tmp_path):
+    from tutor.tui.lesson import LessonScreen
+
+    app = make_app(tmp_path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(LessonScreen("1"))
+        await pilot.pause()
+        screen = app.screen
+        assert screen.page == 0 and screen.check_action("previous_page", ()) is None  # dimmed
+        await pilot.press("p")
+        assert screen.page == 0
+        for _ in range(len(screen.pages) + 2):
+            await pilot.press("n")
+        await pilot.pause()
+        assert screen.page == len(screen.pages) - 1 and screen.check_action("next_page", ()) is None
+        source = screen.query_one("MarkdownViewer").document.source
+        assert "Next section" not in source  # the last page points nowhere
+        await pilot.press("p")
+        await pilot.pause()
+        assert "Next section (**n**)" in screen.query_one("MarkdownViewer").document.source
 
 
 async def test_lesson_web_links_open_in_the_browser_not_as_files(tmp_path):

@@ -7,6 +7,7 @@ import argparse
 from tutor.commands import Output
 from tutor.content.loader import load_catalog
 from tutor.content.models import DAYS
+from tutor.content.pages import lesson_pages
 from tutor.errors import ExitCode, NotFound, UsageError
 from tutor.store import Store
 
@@ -37,9 +38,8 @@ def show(args: argparse.Namespace, out: Output) -> int:
         if section is None:
             raise NotFound(f"day {args.day} has no section {args.section!r} "
                            f"(sections: {', '.join(s.id for s in lesson.meta.sections)})")
-        start = body.find(f"## {section.heading}")
-        end = body.find("\n## ", start + 1)
-        body = body[start: end if end != -1 else None]
+        pages = lesson_pages(lesson)
+        body = pages.pages[pages.index_of(section.id)].markdown
     store = Store(args.db)
     try:
         store.record_lesson_read(args.day, lesson.meta.lang, args.section)

@@ -72,6 +72,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "read_section": ("Press **r** to read the lesson section *{heading}*.", "**r**을 누르면 레슨 섹션 *{heading}*을(를) 읽습니다."),
     "weakest": ("Weakest task statements first", "준비도가 가장 낮은 과제부터"),
     "pick_practice": ("Practise what? (enter to start, escape to close)", "무엇을 연습할까요? (enter로 시작, escape로 닫기)"),
+    "lesson_next_page": ("Next section (**n**): *{heading}*", "다음 섹션(**n**): *{heading}*"),
     "links_help": ("Documentation links of this lesson: enter opens the page and copies its URL.",
                    "이 레슨의 문서 링크입니다. enter를 누르면 페이지를 열고 URL을 복사합니다."),
     "link_copied": ("Copied: {url}", "복사했습니다: {url}"),
@@ -200,7 +201,7 @@ KEY_LABELS: dict[str, str] = {
     "solve": "풀이 실행", "copy": "명령 복사", "leave": "나가기", "move(-1)": "이전", "move(1)": "다음",
     "overview": "전체 보기", "help": "도움말", "dismiss_none": "닫기", "links": "링크",
     "hint": "힌트", "skip": "건너뛰기", "reset_step": "단계 초기화", "reset_lab": "실습 초기화",
-    "toggle_watch": "지켜보기", "timeline": "타임라인",
+    "toggle_watch": "지켜보기", "timeline": "타임라인", "next_page": "다음 섹션", "previous_page": "이전 섹션",
     "dashboard": "대시보드", "refresh": "새로 고침", "loadtest": "부하 테스트",
     "start_next": "다음 할 일", "exam_date": "시험일",  # home (issue 13)
     "whatif_availability": "가용성 계산기", "whatif_storage": "스토리지 비용", "cycle_mode": "배포 방식",

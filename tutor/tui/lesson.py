@@ -1,7 +1,7 @@
-"""The lesson viewer: a day's Markdown lesson with its table of contents.
+"""The lesson viewer: a day's Markdown lesson, one section a page, with its contents beside it.
 
-The contents sidebar wraps its headings (Korean headings are long and Textual's tree would cut
-them at the pane's edge), and `w` widens it for reading them side by side with the text.
+The contents list every section and wrap their headings; `w` widens them for reading side by side
+with the text; `n` and `p` turn the pages (tutor.content.pages says why a page, not the whole).
 """
 
 from __future__ import annotations
@@ -11,48 +11,46 @@ import re
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Label, Markdown, MarkdownViewer, OptionList
 from textual.widgets.markdown import MarkdownTableOfContents
 from textual.widgets.option_list import Option
 
-from tutor.tui.i18n import tr
-
-
-def anchor_for(heading: str) -> str:
-    """The anchor Markdown.goto_anchor matches for a heading (GitHub-style slug)."""
-    try:
-        from textual._slug import slug  # Textual's own slugger, so the two always agree
-    except ImportError:  # pragma: no cover - a Textual without it: the same rule, approximately
-        import re
-
-        return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-    return slug(heading)
-
+from tutor.content.pages import LessonPage, LessonPages, lesson_pages
+from tutor.tui.i18n import md_text, tr
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
 class WrappingContents(MarkdownTableOfContents):
-    """The table of contents as a list whose headings wrap instead of being cut."""
+    """The lesson's pages as a list whose headings wrap instead of being cut (Korean headings are
+    long and Textual's tree would cut them at the pane's edge)."""
+
+    class PageSelected(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
 
     def compose(self) -> ComposeResult:
         yield OptionList()
 
     def rebuild_table_of_contents(self, table_of_contents) -> None:
+        """The document's own headings are only the page's: the screen lists the pages instead."""
+
+    def show_pages(self, pages: list[LessonPage], current: int) -> None:
         entries = self.query_one(OptionList)
         entries.clear_options()
-        # A mark starts each entry, so a wrapped heading's second line is not read as the next
-        # one; deeper levels are indented. Text is plain (a heading is never markup).
-        marks = {1: "", 2: "▸ ", 3: "  · "}
-        entries.add_options([Option(Content(marks[level] + name), id=block_id)
-                             for level, name, block_id in table_of_contents if level in marks])
+        # A mark starts each section, so a wrapped heading's second line is not read as the next
+        # one. Text is plain (a heading is never markup).
+        entries.add_options([Option(Content("▸ " + page.heading), id=str(i))
+                             for i, page in enumerate(pages)])
+        entries.highlighted = current
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(Markdown.TableOfContentsSelected(self.markdown, event.option.id))
+        self.post_message(self.PageSelected(int(event.option.id)))
 
 
 class LessonViewer(MarkdownViewer):
@@ -72,7 +70,7 @@ class LessonViewer(MarkdownViewer):
             self.app.open_url(href)
             self.app.notify(href, title="URL", timeout=8)
         elif href.startswith("#"):
-            self.document.goto_anchor(href[1:])
+            self.document.goto_anchor(href[1:])  # a heading of the page shown
 
 
 def lesson_links(body: str) -> list[tuple[str, str, str]]:
@@ -116,9 +114,13 @@ class LinksScreen(ModalScreen[None]):
 
 
 class LessonScreen(Screen):
+    """A day's lesson, one section at a time, with every section in the contents beside it."""
+
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "next_page", "Next section"),
+        Binding("p", "previous_page", "Previous section"),
         Binding("t", "toggle_toc", "Contents"),
         Binding("w", "widen_toc", "Wide contents"),
         Binding("z", "quiz", "Quiz"),
@@ -128,6 +130,12 @@ class LessonScreen(Screen):
     def __init__(self, day: str, section: str | None = None):
         super().__init__()
         self.day, self.section = day, section
+        self.lesson: LessonPages | None = None
+        self.page = 0
+
+    @property
+    def pages(self) -> list[LessonPage]:
+        return self.lesson.pages if self.lesson else []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,25 +144,60 @@ class LessonScreen(Screen):
 
     async def on_mount(self) -> None:
         self.watch(self.app, "lang", self._language_changed, init=False)
-        await self.show()
+        await self.load(self.section)
 
     async def _language_changed(self, _lang: str) -> None:
-        await self.show()
+        # The same section in the other language (sections share their ids), else the same page.
+        shown = self.pages[self.page] if self.pages else None
+        await self.load(shown.section if shown else None, fallback=self.page)
 
-    async def show(self) -> None:
-        lang = self.app.lang
-        lesson = self.app.catalog.lesson(self.day, lang)
-        viewer = self.query_one(MarkdownViewer)
-        if lesson is None:
-            await viewer.document.update(f"# {tr('no_lesson', lang)}")
+    async def load(self, section: str | None, fallback: int = 0) -> None:
+        """Read the lesson in the app's language and show the page of ``section``."""
+        lesson = self.app.catalog.lesson(self.day, self.app.lang)
+        self.lesson = lesson_pages(lesson) if lesson is not None else None
+        if self.lesson is None:
+            await self.query_one(LessonViewer).document.update(f"# {tr('no_lesson', self.app.lang)}")
             return
-        await viewer.document.update(f"# {lesson.meta.title}\n\n{lesson.body}")
-        self.app.store.record_lesson_read(self.day, lesson.meta.lang, self.section)
-        if self.section:
-            heading = next((s.heading for s in lesson.meta.sections if s.id == self.section), None)
-            if heading:
-                self.call_after_refresh(viewer.document.goto_anchor, anchor_for(heading))
+        index = self.lesson.index_of(section)
+        if index == 0 and not section:
+            index = min(fallback, len(self.pages) - 1)
+        await self.show_page(index)
+
+    async def show_page(self, index: int) -> None:
+        assert self.lesson is not None
+        viewer = self.query_one(LessonViewer)
+        lang = self.app.lang
+        self.page = index
+        page = self.pages[index]
+        text = self.lesson.text(index)
+        if index + 1 < len(self.pages):
+            text += "\n\n---\n\n" + tr("lesson_next_page", lang, heading=md_text(self.pages[index + 1].heading))
+        await viewer.document.update(text)
+        viewer.scroll_home(animate=False)
+        self.query_one(WrappingContents).show_pages(self.pages, index)
+        self.sub_title = f"{index + 1}/{len(self.pages)} · {page.heading}"
+        self.app.store.record_lesson_read(self.day, lang, page.section)
+        self.refresh_bindings()
         viewer.focus()
+
+    async def on_wrapping_contents_page_selected(self, message: WrappingContents.PageSelected) -> None:
+        message.stop()
+        await self.show_page(message.index)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_page":
+            return self.page + 1 < len(self.pages) or None  # dimmed on the last page
+        if action == "previous_page":
+            return self.page > 0 or None
+        return True
+
+    async def action_next_page(self) -> None:
+        if self.page + 1 < len(self.pages):
+            await self.show_page(self.page + 1)
+
+    async def action_previous_page(self) -> None:
+        if self.page > 0:
+            await self.show_page(self.page - 1)
 
     def action_links(self) -> None:
         lesson = self.app.catalog.lesson(self.day, self.app.lang)
