@@ -277,9 +277,16 @@ def _guidance(backend, client, call):
     return failure.message
 
 
-def test_throttling_is_retried_with_backoff_then_succeeds(real_backend):
+def test_throttling_is_retried_with_backoff_then_succeeds(real_backend, monkeypatch):
+    import types
+
+    import botocore.endpoint
     from botocore.awsrequest import AWSResponse
 
+    # botocore waits between attempts (up to 2 s at random for the first retry): the wait is
+    # recorded, not slept, and must have been asked for.
+    waits: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=waits.append))
     client = real_backend.client("ec2", "us-east-1")
     sent = []
 
@@ -293,7 +300,7 @@ def test_throttling_is_retried_with_backoff_then_succeeds(real_backend):
 
     client.meta.events.register_first("before-send.ec2.DescribeVpcs", throttle_once)
     assert "Vpcs" in client.describe_vpcs()
-    assert len(sent) == 2 and real_backend.retries == 1
+    assert len(sent) == 2 and real_backend.retries == 1 and len(waits) == 1 and waits[0] >= 0
 
 
 def test_throttling_that_never_stops_says_so(real_backend):
