@@ -6,6 +6,7 @@ does, then stop and start it again.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import urllib.request
@@ -81,7 +82,27 @@ def test_multipart_object_and_later_ids_survive_a_restart(running):
     again = sandbox.start(running.port)
     ec2, s3, efs = clients(again.endpoint)
     assert s3.head_object(Bucket="media", Key="masters/m.bin")["ETag"] == etag and etag.endswith('-3"')
+    # the two large parts as raw bytes beside the journal; the small one inside its line
+    assert (paths.sandbox_dir() / "journal.bodies").stat().st_size == 2 * 5 * 1024 * 1024
+    assert max(len(line) for line in journal_lines()) < jr.BLOB_FROM
     assert [t["MountTargetId"] for t in efs.describe_mount_targets(FileSystemId=fs)["MountTargets"]] == [target]
+
+
+def test_large_bodies_come_back_and_a_lost_bodies_file_costs_only_their_requests(tmp_path, capsys):
+    journal = jr.Journal(tmp_path / "journal.jsonl")
+    big = bytes(range(256)) * 512  # 128 KiB
+    env = {"REQUEST_METHOD": "PUT", "PATH_INFO": "/b/k"}
+    for body in (b"small", big, b"x" * jr.BLOB_FROM):
+        journal.append({"v": jr.FORMAT, "environ": env, **({"_raw": body} if len(body) >= jr.BLOB_FROM
+                                                          else {"body": base64.b64encode(body).decode()})})
+    records = list(jr.Journal(journal.path).entries())
+    assert [jr.environ_for(r)[1] for r in records] == [b"small", big, b"x" * jr.BLOB_FROM]
+    (tmp_path / "journal.bodies").unlink()
+    kept = list(jr.Journal(journal.path).entries())
+    assert [jr.environ_for(r)[1] for r in kept] == [b"small"]
+    assert "line 2: its body is missing from journal.bodies" in capsys.readouterr().err
+    journal.clear()
+    assert journal.path.read_text() == "" and not (tmp_path / "journal.bodies").exists()
 
 
 def test_changes_long_poll_wakes_on_a_write_not_on_a_read(running):
@@ -106,7 +127,7 @@ def test_reset_empties_state_and_journal(running):
     vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
     sandbox.reset()
     assert vpc not in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
-    assert journal_lines() == []
+    assert journal_lines() == [] and not (paths.sandbox_dir() / "journal.bodies").exists()
     sandbox.stop()
     again = sandbox.start(running.port)
     assert vpc not in [v["VpcId"] for v in clients(again.endpoint)[0].describe_vpcs()["Vpcs"]]

@@ -33,8 +33,9 @@ RESET_PATH = "/_tutor/reset"
 #: moto's ids come from a random generator; the same seed before recording and before replaying
 #: brings resources back with their old ids.
 SEED = 20260525
-#: What keeps the sandbox's state between runs (recording.jsonl: the format of earlier versions).
-JOURNAL_FILES = ("journal.jsonl", "recording.jsonl")
+#: What keeps the sandbox's state between runs: the journal, the large request bodies it points
+#: into, and recording.jsonl, the format of earlier versions.
+JOURNAL_FILES = ("journal.jsonl", "recording.jsonl", "journal.bodies")
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 

@@ -30,6 +30,10 @@ READ_PREFIXES = ("Describe", "List", "Get", "Query", "Scan", "BatchGet", "Search
 REQUEST_KEYS = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "RAW_URI", "REQUEST_URI", "CONTENT_TYPE",
                 "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme")
 FORMAT = 3  # 3: recorded without the ECS-optimized AMIs (tutor.sandbox.lean)
+#: Bodies from this size on (a lab's multipart parts are 8 MiB) are kept as raw bytes in the
+#: journal's bodies file, the line saying where: as base64 inside JSON, two parts made 22 MB of
+#: lines whose parsing took half a second of every later start.
+BLOB_FROM = 64 * 1024
 
 
 def seed_for(seed: int, index: int) -> str:
@@ -84,7 +88,13 @@ def entry(environ: dict[str, Any], body: bytes, preserved_key: str) -> dict[str,
     keep.pop("HTTP_TRANSFER_ENCODING", None)
     if isinstance(environ.get(preserved_key), dict):
         keep[preserved_key] = environ[preserved_key]
+    if len(body) >= BLOB_FROM:
+        return {"v": FORMAT, "environ": keep, "_raw": body}  # the journal writes it to its bodies file
     return {"v": FORMAT, "environ": keep, "body": base64.b64encode(body).decode("ascii")}
+
+
+def bodies_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".bodies")
 
 
 class Journal:
@@ -99,21 +109,49 @@ class Journal:
         if self.path is None:
             self.count += 1
             return
-        line = json.dumps(record, separators=(",", ":")) + "\n"
-        with self.lock, open(self.path, "a", encoding="utf-8") as out:
-            out.write(line)
-            out.flush()
+        raw = record.pop("_raw", None)
+        with self.lock:
+            if raw is not None:
+                # The body first: a crash between the two leaves unused bytes, never a line
+                # pointing at bytes that are not there.
+                with open(bodies_path(self.path), "ab") as blobs:
+                    record["blob"] = [blobs.tell(), len(raw)]
+                    blobs.write(raw)
+                    blobs.flush()
+            line = json.dumps(record, separators=(",", ":")) + "\n"
+            with open(self.path, "a", encoding="utf-8") as out:
+                out.write(line)
+                out.flush()
         self.count += 1
 
+    def clear(self) -> None:
+        if self.path is not None:
+            with self.lock:
+                self.path.write_text("")
+                bodies_path(self.path).unlink(missing_ok=True)
+
     def entries(self) -> Iterable[dict[str, Any]]:
+        """The records, each body kept apart read back into it (``_raw``). A record whose body
+        cannot be read is skipped and said, like a torn line: the rest still comes back."""
         if self.path is None or not self.path.exists():
             return []
         out = []
-        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-            try:
-                out.append(json.loads(line))
-            except ValueError:  # a line torn by a crash: everything before it is intact
-                print(f"journal line {number} is unreadable and was skipped", file=sys.stderr)
+        blobs = bodies_path(self.path)
+        with open(blobs, "rb") if blobs.exists() else io.BytesIO() as stored:
+            for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+                try:
+                    record = json.loads(line)
+                except ValueError:  # a line torn by a crash: everything before it is intact
+                    print(f"journal line {number} is unreadable and was skipped", file=sys.stderr)
+                    continue
+                if "blob" in record:
+                    offset, length = record["blob"]
+                    stored.seek(offset)
+                    record["_raw"] = stored.read(length)
+                    if len(record["_raw"]) != length:
+                        print(f"journal line {number}: its body is missing from {blobs.name}; skipped", file=sys.stderr)
+                        continue
+                out.append(record)
         return out
 
 
@@ -121,7 +159,7 @@ def environ_for(record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """A WSGI environ that repeats a recorded request in-process."""
     from werkzeug.test import EnvironBuilder
 
-    body = base64.b64decode(record.get("body") or "")
+    body = record["_raw"] if "_raw" in record else base64.b64decode(record.get("body") or "")
     saved = record["environ"]
     environ = EnvironBuilder(method=saved.get("REQUEST_METHOD", "POST"), data=body).get_environ()
     environ.update(saved)

@@ -110,8 +110,7 @@ class Sandbox:
         with self.served:
             lean.set_enabled(True)  # the journal starts again, in this version's format
             jr.call(self.moto_app, EnvironBuilder(path="/moto-api/reset", method="POST").get_environ())
-            if self.journal.path is not None:
-                self.journal.path.write_text("")
+            self.journal.clear()
             if self.legacy is not None:
                 self.legacy.unlink(missing_ok=True)
             self.journal.count = 0
