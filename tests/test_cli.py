@@ -276,3 +276,24 @@ def test_lab_show_flags_real_aws_steps_once(capsys):
 def test_exam_count_beyond_the_bank(capsys):
     assert main(["quiz", "--mode", "exam", "--count", "100000", "--headless", "--answers", "/dev/null"]) == 2
     assert "more than" in capsys.readouterr().err
+
+
+def test_the_collector_pauses_only_in_a_tutor_process_and_comes_back_for_a_long_command(capsys):
+    import gc
+    import subprocess
+    import sys
+
+    assert main(["lesson", "list", "--json"]) == 0  # a caller of main() keeps its collector
+    capsys.readouterr()
+    assert gc.isenabled()
+    script = ("import gc, sys, time\n"
+              "from tutor import cli\n"
+              "cli.COLLECTOR_PAUSE_SECONDS = 1.5\n"
+              "sys.argv = ['tutor', 'lesson', 'list', '--json']\n"
+              "cli.main()\n"
+              "paused = not gc.isenabled()\n"
+              "time.sleep(2.0)\n"
+              "print(paused, gc.isenabled(), gc.get_freeze_count() > 1000)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-3:] == ["True", "True", "True"]
