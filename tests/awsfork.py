@@ -15,6 +15,7 @@ An `aws` shim first on the test's PATH connects to the server; with no server it
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -148,6 +149,11 @@ def serve(sock_path: str, labs_dir: str) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(sock_path)
     listener.listen(64)
+    # The warm heap (awscli, botocore, every lab command's model) is shared with each child: frozen
+    # out of the collector, no child's collection walks it or copies its pages; a child runs one
+    # command and exits, so it needs no collector at all.
+    gc.freeze()
+    gc.disable()
     print("ready", flush=True)
     while True:
         conn, _ = listener.accept()
