@@ -50,15 +50,16 @@ def result_markdown(result: dict[str, Any], catalog, lang: str, seed: int | None
         flag = f" · {tr('reported', lang)}" if q.id in reported else ""
         lines += [f"### {n}. {mark} `{q.id}` · {q.task} · {row.get('seconds') or 0:.0f}s{flag}", "",
                   md_text(q.stem.get(lang)), ""]
+        # One paragraph per option and one for the links, not Markdown lists: a list item is four
+        # of Textual's widgets, and a 33-question review made 1 200 of them (3.5 s to show).
         for i, c in enumerate(display_order(q, seed)):
             right = "✓" if c.key in q.answer else "✗"
             mine = f" ← {tr('your_answer', lang)}" if c.key in row["answer"] else ""
-            lines.append(f"- **{right} {LETTERS[i]}. {md_text(c.text.get(lang))}**{mine}  \n  {md_text(c.explanation.get(lang))}")
+            lines += [f"**{right} {LETTERS[i]}. {md_text(c.text.get(lang))}**{mine}  \n{md_text(c.explanation.get(lang))}", ""]
         if not row["answer"]:
-            lines.append(f"- _{tr('unanswered', lang)}_")
-        lines.append("")
+            lines += [f"_{tr('unanswered', lang)}_", ""]
         lines.append(study_link(catalog, q, lang))
-        lines += [""] + [f"- <{r}>" for r in q.references] + [""]
+        lines += ["", " · ".join(f"<{r}>" for r in q.references), ""]
     return "\n".join(lines)
 
 
