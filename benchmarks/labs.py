@@ -66,6 +66,9 @@ def rows(env: dict) -> list[tuple[str, float, float | None, str]]:
                     SANDBOX_READY, "s"))
         status = json.loads(subprocess.run([tutor, "sandbox", "status", "--json"], env=env, capture_output=True,
                                            text=True).stdout)
+        if not status.get("running"):  # e.g. another data folder's sandbox holds the default port
+            raise SystemExit("benchmarks: the sandbox did not start (is another one on its port? "
+                             "`tutor sandbox status`)")
         out += lab_rows(env)
         os.environ["TUTOR_HOME"] = env["TUTOR_HOME"]
         out.append(("lab watch notices a change (tutor's sandbox)", watch_latency(status["endpoint"]),
