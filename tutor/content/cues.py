@@ -28,6 +28,7 @@ Textual. ``python -m tutor.content.cues`` prints the bank's measures, solvers an
 
 from __future__ import annotations
 
+import functools
 import re
 from math import comb
 from typing import Iterable, Sequence
@@ -75,10 +76,21 @@ _EN_WORD = re.compile(r"[a-z0-9]+")
 _KO_TOKEN = re.compile(r"[0-9A-Za-z가-힣._-]+")
 
 
+#: The suffixes by length, longest first: a token's ending of each length is looked up once
+#: instead of trying every suffix (the option-only solvers strip some 200 000 tokens).
+_SUFFIXES_BY_LENGTH = tuple((n, frozenset(s for s in KO_SUFFIXES if len(s) == n))
+                            for n in sorted({len(s) for s in KO_SUFFIXES}, reverse=True))
+
+
+def _longest_suffix(token: str) -> str | None:
+    return next((token[-n:] for n, group in _SUFFIXES_BY_LENGTH if token[-n:] in group), None)
+
+
+@functools.lru_cache(maxsize=None)
 def _strip_ko(token: str) -> str:
     # Only the longest matching suffix is tried: 있습니다 keeps its form rather than become 있습.
     for _ in range(2):
-        suffix = next((s for s in KO_SUFFIXES if token.endswith(s)), None)
+        suffix = _longest_suffix(token)
         if suffix is None or len(token) - len(suffix) < 2:
             break
         token = token[: -len(suffix)]
