@@ -7,6 +7,7 @@ the rules that concern one item alone; rules across items (duplicate ids, broken
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ LANGS = ("ko", "en")
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
+@functools.lru_cache(maxsize=4096)  # content check compares every section with every question: 270 000 calls
 def service_key(name: str) -> str:
     """A service name without its brand prefix, lowercase: "Amazon S3" and "S3" match."""
     key = re.sub(r"\s+", " ", name.strip().lower())
@@ -32,8 +34,8 @@ def service_key(name: str) -> str:
 def services_overlap(a: list[str], b: list[str]) -> int:
     """How many services of ``a`` name a service of ``b`` (one name contained in the other)."""
     keys = [service_key(x) for x in b]
-    return sum(1 for x in a if any(k == service_key(x) or (len(k) > 2 and k in service_key(x))
-                                   or (len(service_key(x)) > 2 and service_key(x) in k) for k in keys))
+    return sum(1 for key in map(service_key, a)
+               if any(k == key or (len(k) > 2 and k in key) or (len(key) > 2 and key in k) for k in keys))
 
 
 class Strict(BaseModel):
