@@ -62,11 +62,14 @@ def _share_region_lists() -> None:
         if not shared:
             shared.append(boto3.session.Session())
         session = shared[0]
-        prefix = _endpoint_prefix(session, service_name)
-        if prefix is None:
-            return tuple(original(session, service_name, partition_name, allow_non_regional))
-        resolver = session._session._get_internal_component("endpoint_resolver")
-        return tuple(resolver.get_available_endpoints(prefix, partition_name, allow_non_regional))
+        try:  # botocore's internals: any change there and the lists come the slow way
+            prefix = _endpoint_prefix(session, service_name)
+            if prefix is not None:
+                resolver = session._session._get_internal_component("endpoint_resolver")
+                return tuple(resolver.get_available_endpoints(prefix, partition_name, allow_non_regional))
+        except Exception:  # noqa: BLE001
+            pass
+        return tuple(original(session, service_name, partition_name, allow_non_regional))
 
     def get_available_regions(self: Any, service_name: str, partition_name: str = "aws",
                               allow_non_regional: bool = False) -> list[str]:
