@@ -201,7 +201,7 @@ KEY_LABELS: dict[str, str] = {
     "solve": "풀이 실행", "copy": "명령 복사", "leave": "나가기", "move(-1)": "이전", "move(1)": "다음",
     "overview": "전체 보기", "help": "도움말", "dismiss_none": "닫기", "links": "링크",
     "hint": "힌트", "skip": "건너뛰기", "reset_step": "단계 초기화", "reset_lab": "실습 초기화",
-    "toggle_watch": "지켜보기", "timeline": "타임라인", "next_page": "다음 섹션", "previous_page": "이전 섹션",
+    "toggle_watch": "지켜보기", "timeline": "타임라인", "next_page": "다음", "previous_page": "이전",
     "dashboard": "대시보드", "refresh": "새로 고침", "loadtest": "부하 테스트",
     "start_next": "다음 할 일", "exam_date": "시험일",  # home (issue 13)
     "whatif_availability": "가용성 계산기", "whatif_storage": "스토리지 비용", "cycle_mode": "배포 방식",

@@ -119,8 +119,8 @@ class LessonScreen(Screen):
     CSS_PATH = "lesson.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("n", "next_page", "Next section"),
-        Binding("p", "previous_page", "Previous section"),
+        Binding("n", "next_page", "Next"),
+        Binding("p", "previous_page", "Previous"),
         Binding("t", "toggle_toc", "Contents"),
         Binding("w", "widen_toc", "Wide contents"),
         Binding("z", "quiz", "Quiz"),
