@@ -276,7 +276,9 @@ class TutorApp(App):
     def watch_lang(self, lang: str) -> None:
         self.title = tr("app.title", lang)
         self.sub_title = tr("app.subtitle", lang)
-        localize_bindings(self, lang)
+        # The app's own keys show in the active screen's footer, which that screen's turn below
+        # redraws: redrawing it for the app too rebuilt the footer twice per switch.
+        localize_bindings(self, lang, refresh=not self.screen_stack)
         for screen in self.screen_stack:
             localize_bindings(screen, lang)
 

@@ -210,9 +210,10 @@ KEY_LABELS: dict[str, str] = {
 }
 
 
-def localize_bindings(node, lang: str) -> None:
+def localize_bindings(node, lang: str, refresh: bool = True) -> None:
     """Show the footer of ``node`` in ``lang``. Textual keeps descriptions on frozen Binding
-    objects, so each is replaced by a copy with the translated text; English restores the class's."""
+    objects, so each is replaced by a copy with the translated text; English restores the class's.
+    ``refresh=False`` leaves redrawing the footer to a later call (each redraw rebuilds it)."""
     import dataclasses
 
     try:
@@ -228,6 +229,8 @@ def localize_bindings(node, lang: str) -> None:
             object.__setattr__(copy, "_tutor_en", original)
             new.append(copy)
         table[key] = new
+    if not refresh:
+        return
     try:
         node.refresh_bindings()
     except Exception:  # not mounted yet: the footer reads the new labels when it is
