@@ -26,6 +26,19 @@ def test_a_heading_in_a_fenced_block_does_not_start_a_page():
     assert "## not a heading" in cut.pages[0].markdown
     assert cut.text(0).startswith("# T\n\nS.\n\nIntro.\n\n## One") and cut.text(1) == "## Two\n\nmore"
     assert cut.index_of("two") == 1 and cut.index_of("gone") == 0 and cut.index_of(None) == 0
+    assert cut.index_of("gone", default=1) == 1 and cut.index_of(None, default=9) == 1  # within the pages
+    assert cut.lang == "en"
+
+
+def test_links_come_from_every_page_and_the_introduction():
+    from tutor.tui.lesson import lesson_links
+
+    body = ("See [intro](https://docs.aws.amazon.com/a).\n\n## One\n\n[x](https://docs.aws.amazon.com/b)\n\n"
+            "## Two\n\n[again](https://docs.aws.amazon.com/b) [y](https://docs.aws.amazon.com/c)\n")
+    lesson = Lesson(meta=LessonMeta(day="1", lang="en", title="T"), body=body, path="x.md")
+    assert lesson_links(lesson_pages(lesson)) == [("One", "intro", "https://docs.aws.amazon.com/a"),
+                                                  ("One", "x", "https://docs.aws.amazon.com/b"),
+                                                  ("Two", "y", "https://docs.aws.amazon.com/c")]
 
 
 def test_a_lesson_without_sections_is_one_page():

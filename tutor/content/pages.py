@@ -32,14 +32,16 @@ class LessonPages:
 
     top: str
     pages: list[LessonPage]
+    lang: str  # the lesson's own (the catalog falls back to the other language when one is missing)
 
     def text(self, index: int) -> str:
         page = self.pages[index].markdown
         return f"{self.top}\n\n{page}".strip() if index == 0 else page
 
-    def index_of(self, section: str | None) -> int:
-        """The page of ``section`` (the first page when there is none such)."""
-        return next((i for i, p in enumerate(self.pages) if section and p.section == section), 0)
+    def index_of(self, section: str | None, default: int = 0) -> int:
+        """The page of ``section``, else ``default`` (kept within the pages)."""
+        found = next((i for i, p in enumerate(self.pages) if section and p.section == section), None)
+        return found if found is not None else max(0, min(default, len(self.pages) - 1))
 
 
 def lesson_pages(lesson: Lesson) -> LessonPages:
@@ -57,4 +59,4 @@ def lesson_pages(lesson: Lesson) -> LessonPages:
     title = lesson.meta.title
     top = "\n\n".join(part for part in (f"# {title}", lesson.meta.summary.strip(), "\n".join(head).strip()) if part)
     pages = [LessonPage(heading, "\n".join(lines).strip(), ids.get(heading)) for heading, lines in sections]
-    return LessonPages(top, pages or [LessonPage(title, "")])
+    return LessonPages(top, pages or [LessonPage(title, "")], lesson.meta.lang)

@@ -73,16 +73,14 @@ class LessonViewer(MarkdownViewer):
             self.document.goto_anchor(href[1:])  # a heading of the page shown
 
 
-def lesson_links(body: str) -> list[tuple[str, str, str]]:
+def lesson_links(lesson: LessonPages) -> list[tuple[str, str, str]]:
     """(section heading, link text, URL) for every distinct web link, in reading order."""
-    out, seen, heading = [], set(), ""
-    for line in body.splitlines():
-        if line.startswith("## "):
-            heading = line[3:].strip()
-        for text, url in _LINK.findall(line):
+    out, seen = [], set()
+    for index, page in enumerate(lesson.pages):
+        for text, url in _LINK.findall(lesson.text(index)):  # the first page's with the introduction's
             if url not in seen:
                 seen.add(url)
-                out.append((heading, text, url))
+                out.append((page.heading, text, url))
     return out
 
 
@@ -158,10 +156,7 @@ class LessonScreen(Screen):
         if self.lesson is None:
             await self.query_one(LessonViewer).document.update(f"# {tr('no_lesson', self.app.lang)}")
             return
-        index = self.lesson.index_of(section)
-        if index == 0 and not section:
-            index = min(fallback, len(self.pages) - 1)
-        await self.show_page(index)
+        await self.show_page(self.lesson.index_of(section, default=fallback))
 
     async def show_page(self, index: int) -> None:
         assert self.lesson is not None
@@ -176,7 +171,7 @@ class LessonScreen(Screen):
         viewer.scroll_home(animate=False)
         self.query_one(WrappingContents).show_pages(self.pages, index)
         self.sub_title = f"{index + 1}/{len(self.pages)} · {page.heading}"
-        self.app.store.record_lesson_read(self.day, lang, page.section)
+        self.app.store.record_lesson_read(self.day, self.lesson.lang, page.section)
         self.refresh_bindings()
         viewer.focus()
 
@@ -184,25 +179,26 @@ class LessonScreen(Screen):
         message.stop()
         await self.show_page(message.index)
 
+    def _can_turn(self, step: int) -> bool:
+        return 0 <= self.page + step < len(self.pages)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "next_page":
-            return self.page + 1 < len(self.pages) or None  # dimmed on the last page
-        if action == "previous_page":
-            return self.page > 0 or None
+        steps = {"next_page": 1, "previous_page": -1}
+        if action in steps:
+            return self._can_turn(steps[action]) or None  # dimmed at either end
         return True
 
     async def action_next_page(self) -> None:
-        if self.page + 1 < len(self.pages):
+        if self._can_turn(1):
             await self.show_page(self.page + 1)
 
     async def action_previous_page(self) -> None:
-        if self.page > 0:
+        if self._can_turn(-1):
             await self.show_page(self.page - 1)
 
     def action_links(self) -> None:
-        lesson = self.app.catalog.lesson(self.day, self.app.lang)
-        if lesson is not None:
-            self.app.push_screen(LinksScreen(lesson_links(lesson.body)))
+        if self.lesson is not None:
+            self.app.push_screen(LinksScreen(lesson_links(self.lesson)))
 
     def action_toggle_toc(self) -> None:
         viewer = self.query_one(MarkdownViewer)
