@@ -17,6 +17,7 @@ from tutor.errors import ExitCode, TutorError
 
 if TYPE_CHECKING:
     import argparse
+    import threading
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -103,8 +104,6 @@ def _open_tui(args: argparse.Namespace) -> int:
     # the collector's passes over them cost 50-60 ms before the first frame. The app turns it back
     # on once that frame is drawn, with start-up's objects frozen out of it (TutorApp.on_ready).
     gc.disable()
-    for timer in _RESUME:  # the app turns it back on itself, after its first frame
-        timer.cancel()
     try:
         from tutor.tui.app import run_app  # noqa: PLC0415 - Textual only when a screen is wanted
 
@@ -128,10 +127,9 @@ def _database_policy(args: argparse.Namespace) -> None:
 
 #: A command that runs longer than this gets the collector back (a watch, a load test, a quiz).
 COLLECTOR_PAUSE_SECONDS = 3.0
-_RESUME: list = []
 
 
-def _pause_collector() -> None:
+def _pause_collector() -> threading.Timer:
     """A command builds boto3's, botocore's and pydantic's long-lived objects (clients, service
     models, the catalog) and little garbage; the collector's passes over that growing heap were a
     quarter of a lab command (the capstone's solve of a step: 1.88 -> 1.33 s). It is off for the
@@ -148,15 +146,16 @@ def _pause_collector() -> None:
     timer = threading.Timer(COLLECTOR_PAUSE_SECONDS, resume)
     timer.daemon = True
     timer.start()
-    _RESUME.append(timer)
+    return timer
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     own_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    resume = None
     try:
-        if own_process and argv and argv[0] not in ("--version", "-V", "--help", "-h"):
-            _pause_collector()
+        if own_process and argv and argv[0] not in ("--version", "--help", "-h"):
+            resume = _pause_collector()
         if not argv:  # plain `tutor`: the app; building every command's parser took 40 ms of its start
             args = SimpleNamespace(command=None)
         elif argv[:2] == ["quiz", "export"]:
@@ -175,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _database_policy(args)
         handler = _handler(args)
         if handler is None:
+            if resume is not None:
+                resume.cancel()  # the app turns the collector back on itself, after its first frame
             return _open_tui(args)
         return int(handler(args, Output(args.json, _lang(args))))
     except TutorError as exc:
