@@ -24,11 +24,18 @@ def test_region_lists_are_botocores_own(partition):
                     == slow.get_available_regions(service, partition, non_regional)), (service, non_regional)
 
 
-def test_the_prefix_is_read_without_loading_the_model():
+def test_the_prefix_is_read_without_loading_the_model(monkeypatch):
+    import botocore.loaders
+
+    loaded = []
+    original = botocore.loaders.Loader.load_service_model
+    monkeypatch.setattr(botocore.loaders.Loader, "load_service_model",
+                        lambda self, name, *a, **k: loaded.append(name) or original(self, name, *a, **k))
     session = boto3.session.Session()
     assert lean._endpoint_prefix(session, "elbv2") == "elasticloadbalancing"
     assert lean._endpoint_prefix(session, "cloudwatch") == "monitoring"
     assert lean._endpoint_prefix(session, "no-such-service") is None
+    assert loaded == []  # read from the file's head, no model built
 
 
 def test_an_unknown_service_answers_as_botocore_does():
