@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 
 import boto3
 import pytest
@@ -111,3 +115,29 @@ def test_sandbox_port_from_environment(monkeypatch):
     monkeypatch.setenv("TUTOR_SANDBOX_PORT", "99999")
     with pytest.raises(UsageError):
         sandbox.default_port()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_a_server_that_exited_is_gone_before_its_parent_collects_it():
+    """`tutor sandbox stop` waits until the server is gone. The server's parent is init, which may
+    collect it late or never (a container without an init): exited is gone."""
+    exited = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while _state(exited.pid) != "Z":  # exited, not collected: we have not waited for it
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert not sandbox._pid_alive(exited.pid)
+    finally:
+        exited.wait()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert sandbox._pid_alive(running.pid)
+    finally:
+        running.kill()
+        running.wait()
+
+
+def _state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as file:
+        return file.read().rsplit(")", 1)[1].split()[0]

@@ -98,7 +98,21 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _exited(pid)
+
+
+def _exited(pid: int) -> bool:
+    """A process that has exited but not yet been collected by its parent (a zombie) still answers
+    kill(pid, 0). The sandbox outlives the command that started it, so its parent is init; where
+    init is slow to collect (1-1.5 s in a container here) `tutor sandbox stop` and every restart
+    waited for it, and where nothing collects (a container without an init) for the whole timeout."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            stat = file.read()
+    except OSError:
+        return False  # no /proc (macOS): kill(pid, 0) is the answer there
+    # "pid (name) state ...": the name may hold spaces and parentheses, the state follows the last ")"
+    return stat[stat.rfind(b")") + 2:][:1] == b"Z"
 
 
 def _own_folder() -> str:
