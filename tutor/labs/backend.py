@@ -30,8 +30,10 @@ def _session() -> Any:
     Sessions are not thread-safe, so clients are made under a lock (clients themselves are)."""
     import boto3  # noqa: PLC0415 - only when a lab really talks to AWS
 
+    from tutor.labs import sdk_cache  # noqa: PLC0415
+
     if "session" not in _SESSION:
-        _SESSION["session"] = boto3.session.Session()
+        _SESSION["session"] = sdk_cache.install(boto3.session.Session())
     return _SESSION["session"]
 
 

@@ -56,10 +56,12 @@ class RealBackend(Backend):
         import boto3  # noqa: PLC0415
         import botocore.exceptions as bce  # noqa: PLC0415
 
+        from tutor.labs import sdk_cache  # noqa: PLC0415
+
         self.options, self.settings = options, settings
         self.run_id = "run-" + uuid.uuid4().hex[:12]
         try:
-            self.session = boto3.session.Session(profile_name=options.profile)
+            self.session = sdk_cache.install(boto3.session.Session(profile_name=options.profile))
             # --region, then the SDK's environment (boto3 itself reads only AWS_DEFAULT_REGION), then
             # settings.toml, then the profile's region: the region every lab not pinned to one runs in
             # (reading the profile's region is where botocore may notice an unknown profile, too)
