@@ -125,13 +125,7 @@ NO_ACCELERATOR = missing("accelerator", "액셀러레이터", ACCELERATOR,
 
 def accelerator_api(ctx: Context) -> Any:
     """A Global Accelerator client in us-west-2, where its API lives, whatever the lab's region."""
-    lab_client = ctx.client("globalaccelerator")
-    if lab_client.meta.region_name == GA_API_REGION:
-        return lab_client
-    import boto3  # noqa: PLC0415 - the kit's clients are bound to the lab's region
-
-    return boto3.session.Session().client("globalaccelerator", region_name=GA_API_REGION,
-                                           endpoint_url=ctx.endpoint, config=lab_client.meta.config)
+    return ctx.client_in("globalaccelerator", GA_API_REGION)
 
 
 def accelerators(ctx: Context) -> list[dict]:
