@@ -117,25 +117,28 @@ def test_sandbox_port_from_environment(monkeypatch):
         sandbox.default_port()
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc")
 def test_a_server_that_exited_is_gone_before_its_parent_collects_it():
     """`tutor sandbox stop` waits until the server is gone. The server's parent is init, which may
-    collect it late or never (a container without an init): exited is gone."""
+    collect it late or never (a container without an init): exited is gone. A process whose first
+    thread has ended while another still runs is not."""
     exited = subprocess.Popen([sys.executable, "-c", "pass"])
+    half = subprocess.Popen([sys.executable, "-c", "import ctypes, threading, time\n"
+                             "threading.Thread(target=time.sleep, args=(60,)).start()\n"
+                             "ctypes.CDLL(None).pthread_exit(None)"])
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         deadline = time.monotonic() + 30
-        while _state(exited.pid) != "Z":  # exited, not collected: we have not waited for it
+        while _state(exited.pid) != "Z" or _state(half.pid) != "Z":  # not collected: we have not waited
             assert time.monotonic() < deadline
             time.sleep(0.02)
         assert not sandbox._pid_alive(exited.pid)
-    finally:
-        exited.wait()
-    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    try:
+        assert sandbox._pid_alive(half.pid)
         assert sandbox._pid_alive(running.pid)
     finally:
-        running.kill()
-        running.wait()
+        for proc in (exited, half, running):
+            proc.kill()
+            proc.wait()
 
 
 def _state(pid: int) -> str:

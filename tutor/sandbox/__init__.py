@@ -107,12 +107,13 @@ def _exited(pid: int) -> bool:
     init is slow to collect (1-1.5 s in a container here) `tutor sandbox stop` and every restart
     waited for it, and where nothing collects (a container without an init) for the whole timeout."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as file:
-            stat = file.read()
+        with open(f"/proc/{pid}/status", "rb") as file:
+            fields = dict(line.split(b":", 1) for line in file.read().splitlines() if b":" in line)
     except OSError:
         return False  # no /proc (macOS): kill(pid, 0) is the answer there
-    # "pid (name) state ...": the name may hold spaces and parentheses, the state follows the last ")"
-    return stat[stat.rfind(b")") + 2:][:1] == b"Z"
+    # Its first thread shows Z while the others are still being torn down (its port still open):
+    # exited is Z with one thread left.
+    return fields.get(b"State", b"").strip()[:1] == b"Z" and fields.get(b"Threads", b"").strip() == b"1"
 
 
 def _own_folder() -> str:
@@ -278,6 +279,8 @@ def stop(timeout: float = 10.0) -> bool:
             time.sleep(0.05)
         if _pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # our own child (the TUI's, a test's): collected, not left a zombie
         stopped = True
     _state_file().unlink(missing_ok=True)
     return stopped
