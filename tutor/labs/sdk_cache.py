@@ -20,6 +20,7 @@ import contextlib
 import os
 import pickle
 import sys
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def _source(file_path: str) -> tuple[str | None, Any]:
 
 
 def _keep(path: Path, stamp: tuple, data: Any) -> None:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # the capstone reads in threads
     try:
         with open(temporary, "wb") as file:
             pickle.dump((stamp, data), file, protocol=pickle.HIGHEST_PROTOCOL)
