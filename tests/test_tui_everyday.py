@@ -32,8 +32,15 @@ def saved() -> dict:
     return tomllib.loads(settings.settings_path().read_text(encoding="utf-8"))
 
 
-def footer_key(screen, action: str) -> FooterKey:
-    return next(k for k in screen.query(FooterKey) if k.action == action)
+async def footer_key(pilot, screen, action: str) -> FooterKey:
+    """The key bar's key for ``action``, once the bar has drawn its keys (a busy machine can take
+    more than one pause after a screen is pushed)."""
+    for _ in range(200):
+        found = [k for k in screen.query(FooterKey) if k.action == action]
+        if found:
+            return found[0]
+        await pilot.pause(0.02)
+    raise AssertionError(f"no key for {action!r} on {screen!r}")
 
 
 # palette -----------------------------------------------------------------------------------
@@ -253,8 +260,8 @@ async def test_cancel_stops_a_long_check_and_records_nothing(tmp_path):
         assert runner.started.wait(5)
         await pilot.pause()
         assert lab.busy and lab.query_one("#busy").display and "1 of" in lab.busy
-        assert footer_key(lab, "check").has_class("-disabled")  # no second run while one runs
-        assert not footer_key(lab, "cancel").has_class("-disabled")
+        assert (await footer_key(pilot, lab, "check")).has_class("-disabled")  # no second run while one runs
+        assert not (await footer_key(pilot, lab, "cancel")).has_class("-disabled")
         await pilot.press("x")
         await pilot.pause()
         assert lab.busy is None and not lab.query_one("#busy").display
@@ -275,8 +282,8 @@ async def test_quiz_next_is_dimmed_until_answered_and_options_take_clicks(tmp_pa
         app.push_screen(QuizScreen(day="1", count=2, seed=1))
         await pilot.pause()
         quiz = app.screen
-        assert footer_key(quiz, "next").has_class("-disabled")
-        assert not footer_key(quiz, "submit").has_class("-disabled")
+        assert (await footer_key(pilot, quiz, "next")).has_class("-disabled")
+        assert not (await footer_key(pilot, quiz, "submit")).has_class("-disabled")
         choices = quiz.query_one(ChoiceList)
         await pilot.click(ChoiceList, offset=(4, 1))  # the first option (under the border)
         await pilot.pause()
@@ -284,8 +291,8 @@ async def test_quiz_next_is_dimmed_until_answered_and_options_take_clicks(tmp_pa
         await pilot.press("s")
         await pilot.pause()
         if quiz.submitted:
-            assert not footer_key(quiz, "next").has_class("-disabled")
-            assert footer_key(quiz, "submit").has_class("-disabled")
+            assert not (await footer_key(pilot, quiz, "next")).has_class("-disabled")
+            assert (await footer_key(pilot, quiz, "submit")).has_class("-disabled")
 
 
 async def test_lab_hint_dims_when_used_up_and_steps_take_clicks(tmp_path):
@@ -296,7 +303,7 @@ async def test_lab_hint_dims_when_used_up_and_steps_take_clicks(tmp_path):
             await pilot.press("h")
         await pilot.pause()
         assert lab.check_action("hint", ()) is None
-        assert footer_key(lab, "hint").has_class("-disabled")
+        assert (await footer_key(pilot, lab, "hint")).has_class("-disabled")
         steps = lab.query_one(ListView)
         await pilot.click(steps.children[1])
         await pilot.pause()
