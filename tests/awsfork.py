@@ -25,10 +25,11 @@ import socket
 import struct
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 SHIM = '''#!{python} -S
 import json, os, socket, struct, sys
-path = os.environ.get("TUTOR_TEST_AWS_FORK", "")
+path = os.environ.get({env_var!r}, "")
 try:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.connect(path)
@@ -47,10 +48,12 @@ sys.exit(struct.unpack("!i", data)[0])
 '''
 
 
-def write_shim(folder: Path, real_aws: str) -> Path:
+def write_shim(folder: Path, real: str, name: str = "aws", env_var: str = "TUTOR_TEST_AWS_FORK") -> Path:
+    """``folder/name``: a program that hands its command to the fork server whose socket ``env_var``
+    names, and execs ``real`` when there is none."""
     folder.mkdir(parents=True, exist_ok=True)
-    shim = folder / "aws"
-    shim.write_text(SHIM.format(python=sys.executable, real=real_aws))
+    shim = folder / name
+    shim.write_text(SHIM.format(python=sys.executable, real=real, env_var=env_var))
     shim.chmod(0o755)
     return folder
 
@@ -102,8 +105,16 @@ def lab_commands(labs_dir: Path) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _run_child(conn: socket.socket, listener: socket.socket) -> None:
-    """In the forked child: become the aws CLI for one command, then report its exit code."""
+def _aws_main() -> int:
+    from awscli.clidriver import main
+
+    return main()
+
+
+def _run_child(conn: socket.socket, listener: socket.socket, argv0: str = "aws",
+               main: Callable[[], Any] = _aws_main, finish: Callable[[], None] | None = None) -> None:
+    """In the forked child: become the program (``main``) for one command, then report its exit
+    code; ``finish`` runs after it, as the interpreter's exit would."""
     listener.close()
     rc = 255
     try:
@@ -122,17 +133,17 @@ def _run_child(conn: socket.socket, listener: socket.socket) -> None:
         sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the shim's own stdin
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-        sys.argv = ["aws", *request["argv"]]
+        sys.argv = [argv0, *request["argv"]]
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        from awscli.clidriver import main
-
         try:
             rc = main()
         except SystemExit as exc:
             rc = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if finish is not None:
+            finish()
     except BaseException as exc:  # noqa: BLE001 - report, never hang the shim
         with contextlib.suppress(Exception):
-            os.write(2, f"aws fork server: {type(exc).__name__}: {exc}\n".encode())
+            os.write(2, f"{argv0} fork server: {type(exc).__name__}: {exc}\n".encode())
     finally:
         with contextlib.suppress(Exception):
             sys.stdout.flush()

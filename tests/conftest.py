@@ -148,11 +148,40 @@ def lab_runner(endpoint, labs_catalog):
     return make
 
 
+_TUTOR_FORK: dict = {}
+
+
+def tutor_fork() -> dict:
+    """The worker's `tutor` fork server (tests/tutorfork.py), started on first use: ``{"bin": a
+    folder whose tutor is its shim, "env": what the shim needs}``; without a server (it did not
+    start) the folder holds nothing and the real console script runs."""
+    if not _TUTOR_FORK:
+        import atexit
+        import tempfile
+
+        import awsfork
+        from tutorfork import SOCKET_VAR
+
+        folder = Path(tempfile.mkdtemp(prefix="tutor-fork-"))
+        sock = str(folder / "sock")
+        server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "tutorfork.py"), sock, str(VENV_BIN / "tutor")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=str(ROOT))
+        atexit.register(lambda: (server.kill(), server.wait()))
+        if server.stdout.readline().strip() == "ready":
+            awsfork.write_shim(folder / "bin", str(VENV_BIN / "tutor"), name="tutor", env_var=SOCKET_VAR)
+        _TUTOR_FORK.update(bin=str(folder / "bin"), env={SOCKET_VAR: sock})
+    return _TUTOR_FORK
+
+
 def run_tutor(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 180):
-    """The real console script in a subprocess, as a student or CI runs it."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([str(VENV_BIN / "tutor"), *args], input=input, capture_output=True, text=True,
-                          env=full_env, timeout=timeout, cwd=str(ROOT))
+    """The console script's command, as a student or CI runs it: its main() in a process of its
+    own, with this environment, working folder and standard streams (forked from a server that
+    has imported the tutor; tests/tutorfork.py)."""
+    fork = tutor_fork()
+    program = Path(fork["bin"]) / "tutor"
+    full_env = {**os.environ, **fork["env"], **(env or {})}
+    return subprocess.run([str(program if program.exists() else VENV_BIN / "tutor"), *args], input=input,
+                          capture_output=True, text=True, env=full_env, timeout=timeout, cwd=str(ROOT))
 
 
 @pytest.hookimpl(tryfirst=True)

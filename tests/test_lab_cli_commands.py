@@ -17,7 +17,7 @@ import sys
 import pytest
 
 import awsfork
-from conftest import ROOT, VENV_BIN, run_tutor
+from conftest import ROOT, VENV_BIN, run_tutor, tutor_fork
 from tutor import sandbox
 from tutor.content.loader import load_catalog
 
@@ -57,9 +57,10 @@ def cli_sandbox(tmp_path_factory):
 
 
 def aws_env(endpoint: str, shim: dict | None = None) -> dict:
-    """A student's shell pointed at ``endpoint``; with ``shim``, its aws is the fork server's."""
-    first = [shim["bin"]] if shim else []
-    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
+    """A student's shell pointed at ``endpoint``; with ``shim``, its aws and tutor are the fork servers'."""
+    fork = tutor_fork()  # the steps' own `tutor` commands too (tests/tutorfork.py)
+    first = [shim["bin"], fork["bin"]] if shim else []
+    env = {**os.environ, **fork["env"], "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
            "PATH": os.pathsep.join([*first, str(VENV_BIN), os.environ.get("PATH", "")])}
     if shim:
