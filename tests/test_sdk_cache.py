@@ -97,3 +97,17 @@ def test_the_labs_backend_reads_through_the_cache(endpoint):
     from tutor.labs.backend import _session
 
     assert isinstance(_session()._session.get_component("data_loader").file_loader, sdk_cache.PickledFileLoader)
+
+
+def test_an_sdk_installed_deep_in_folders_is_kept_too(tmp_path, monkeypatch):
+    deep = tmp_path.joinpath(*["a-folder-with-a-long-name"] * 12)  # its path alone is over 300 bytes
+    deep.mkdir(parents=True)
+    data = _big_json(deep / "service-2.json", "deep")
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    loader = sdk_cache.PickledFileLoader(folder)
+    assert loader.load_file(str(deep / "service-2")) == data
+    (kept,) = folder.iterdir()
+    assert "-service-2.json-" in kept.name and len(kept.name) < 120
+    reads = _json_reads(monkeypatch)
+    assert loader.load_file(str(deep / "service-2")) == data and not reads

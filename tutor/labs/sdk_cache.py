@@ -17,6 +17,7 @@ The cache is only ever an optimisation:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import sys
@@ -70,7 +71,7 @@ class PickledFileLoader(JSONFileLoader):
         if source is None or self._folder is None or stat.st_size < MIN_SIZE:
             return super().load_file(file_path)
         stamp = (_FORMAT, source, stat.st_size, stat.st_mtime_ns)
-        kept = self._folder / (source.replace(os.sep, "_").lstrip("_") + ".pickle")
+        kept = self._folder / _pickle_name(source)
         with contextlib.suppress(Exception):  # any fault in the cache: read the JSON
             with open(kept, "rb") as file:
                 found_stamp, data = pickle.load(file)
@@ -81,6 +82,14 @@ class PickledFileLoader(JSONFileLoader):
             data = _plain(data)
             _keep(kept, stamp, data)
         return data
+
+
+def _pickle_name(source: str) -> str:
+    """``ec2-2016-11-15-service-2.json.gz-<hash of the whole path>.pickle``: readable, and short
+    whatever the depth of the folder botocore is installed in (a name has 255 bytes at most)."""
+    parts = Path(source).parts
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    return "-".join([*parts[-3:], digest]) + ".pickle"
 
 
 def _source(file_path: str) -> tuple[str | None, Any]:
