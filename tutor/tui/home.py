@@ -130,9 +130,11 @@ class HomeScreen(Screen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        # The lab cell takes what the screen leaves (6+24+8+16 for the others, 2 a column of padding).
-        lab_width = max(12, min(56, self.app.size.width - 70))
-        for key, width in (("day", 6), ("topic", 24), ("lesson", 8), ("quiz", 16), ("lab", lab_width)):
+        # The lab cell takes what the screen leaves (6+24+8+14 for the others, 2 a column of padding)
+        # but two cells, at 80 columns too: a table exactly as wide as its place was drawn one way or
+        # another depending on the order of its first frames (its snapshots differed under load).
+        lab_width = max(12, min(58, self.app.size.width - 68))
+        for key, width in (("day", 6), ("topic", 24), ("lesson", 8), ("quiz", 14), ("lab", lab_width)):
             table.add_column(Text(tr(key, lang)), width=width)
         for status in week:
             lesson_cell = (tr("read", lang) if status.lesson_read else "·") if status.has_lesson else tr("none", lang)
