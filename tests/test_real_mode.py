@@ -364,3 +364,30 @@ def test_stuck_deleting(real_backend):
 
     stuck = bce.WaiterError(name="DBInstanceDeleted", reason="Max attempts exceeded", last_response={})
     assert "stuck" in translate(stuck, real_backend).message
+
+
+def test_the_cleanup_guard_reads_an_accelerators_tags_for_its_listeners_and_endpoint_groups():
+    """Global Accelerator tags only accelerators: a listener's or an endpoint group's ARN starts
+    with its accelerator's, whose tags decide. (No endpoint emulates Global Accelerator.)"""
+    from tutor.labs.real_guard import API_REGIONS, CleanupGuard, read_tags
+    from tutor.labs.kit import CREATED_BY, TAG_CREATED_BY, TAG_LAB
+
+    accelerator = "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh"
+    asked = []
+
+    class GlobalAccelerator:
+        def list_tags_for_resource(self, ResourceArn):
+            asked.append(ResourceArn)
+            return {"Tags": [{"Key": TAG_CREATED_BY, "Value": CREATED_BY}, {"Key": TAG_LAB, "Value": "global-delivery"}]}
+
+    listener = accelerator + "/listener/0123vxyz"
+    group = listener + "/endpoint-group/098765zyxwvu"
+    ops = {accelerator: "DeleteAccelerator", listener: "DeleteListener", group: "DeleteEndpointGroup"}
+    for target, op in ops.items():
+        assert read_tags(lambda service: GlobalAccelerator(), "globalaccelerator", op, target)[TAG_LAB] == "global-delivery"
+    assert asked == [accelerator] * 3
+    ours = CleanupGuard("global-delivery", [], lambda service: GlobalAccelerator(), dry_run=False)
+    assert all(ours.refusal("globalaccelerator", op, [target]) is None for target, op in ops.items())
+    theirs = CleanupGuard("streamcloud", [], lambda service: GlobalAccelerator(), dry_run=False)
+    assert "not the tutor's" in theirs.refusal("globalaccelerator", "DeleteListener", [listener])
+    assert API_REGIONS["globalaccelerator"] == "us-west-2"  # where the guard's own reads are made

@@ -23,6 +23,8 @@ from tutor.labs.real_hooks import (
 )
 
 REFUSED = "TutorRefused"
+#: Services whose API answers in one Region only, whatever Region their resources serve.
+API_REGIONS = {"globalaccelerator": "us-west-2"}
 NOT_LOGGED = {"DeleteObjects", "DeleteObject"}
 
 
@@ -55,6 +57,11 @@ def read_tags(client: Callable[[str], Any], service: str, op: str, target: str) 
                 raise
         elif service == "elbv2" and target.startswith("arn:"):
             return _pairs(client("elbv2").describe_tags(ResourceArns=[target])["TagDescriptions"][0]["Tags"])
+        elif service == "globalaccelerator" and ":accelerator/" in target:
+            # listeners and endpoint groups have no tags of their own: their accelerator's (the
+            # start of their ARN) say whose they are
+            accelerator = target.split("/listener/")[0]
+            return _pairs(client("globalaccelerator").list_tags_for_resource(ResourceArn=accelerator).get("Tags"))
         elif service == "efs" and op == "DeleteFileSystem":
             return _pairs(client("efs").describe_file_systems(FileSystemId=target)["FileSystems"][0].get("Tags"))
         elif service == "efs" and op == "DeleteMountTarget":  # a mount target is its file system's
