@@ -226,6 +226,27 @@ async def test_lesson_opens_at_a_section(tmp_path):
         assert screen.query_one("MarkdownViewer").document.source.startswith(f"## {ko}")
 
 
+async def test_the_lesson_footer_keeps_help_on_screen_at_80_columns(tmp_path):
+    """A student's 80-column terminal: the footer shows the page keys and `?` for help (every other
+    key, `w` for wide contents included, is on the help screen and in the palette)."""
+    from textual.widgets._footer import FooterKey
+
+    for lang in ("en", "ko"):
+        app = make_app(tmp_path / lang, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.push_screen(LessonScreen("1"))
+            await pilot.pause()
+            keys = {}
+            for _ in range(100):
+                keys = {k.action: k for k in app.screen.query(FooterKey)}
+                if "help" in keys:
+                    break
+                await pilot.pause(0.02)
+            for action in ("next_page", "previous_page", "toggle_toc", "links", "help"):
+                assert 0 < keys[action].region.right <= 80, (lang, action, keys[action].region)
+            assert "widen_toc" not in keys
+
+
 async def test_lesson_pages_end_at_both_ends(tmp_path):
     from tutor.tui.lesson import LessonScreen
 

@@ -120,7 +120,7 @@ class LessonScreen(Screen):
         Binding("n", "next_page", "Next"),
         Binding("p", "previous_page", "Previous"),
         Binding("t", "toggle_toc", "Contents"),
-        Binding("w", "widen_toc", "Wide contents"),
+        Binding("w", "widen_toc", "Wide contents", show=False),
         Binding("z", "quiz", "Quiz"),
         Binding("u", "links", "Links"),
     ]
