@@ -228,7 +228,7 @@ async def test_lesson_opens_at_a_section(tmp_path):
 
 async def test_the_lesson_footer_keeps_help_on_screen_at_80_columns(tmp_path):
     """A student's 80-column terminal: the footer shows the page keys and `?` for help (every other
-    key, `w` for wide contents included, is on the help screen and in the palette)."""
+    key, `w` for wide contents included, is listed on the help screen)."""
     from textual.widgets._footer import FooterKey
 
     for lang in ("en", "ko"):
