@@ -242,8 +242,10 @@ async def test_the_lesson_footer_keeps_help_on_screen_at_80_columns(tmp_path):
                 if "help" in keys:
                     break
                 await pilot.pause(0.02)
+            # the command palette's key is drawn over the right end of the bar
+            edge = min([k.region.x for k in app.screen.query(FooterKey) if k.has_class("-command-palette")] or [80])
             for action in ("next_page", "previous_page", "toggle_toc", "links", "help"):
-                assert 0 < keys[action].region.right <= 80, (lang, action, keys[action].region)
+                assert 0 < keys[action].region.right <= edge, (lang, action, keys[action].region, edge)
             assert "widen_toc" not in keys
 
 
