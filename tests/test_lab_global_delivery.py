@@ -369,7 +369,7 @@ def test_accelerator_checks_judge_what_real_aws_returns(lab_runner, endpoint, kn
     module = lab_runner(LAB).module
     fake = FakeGlobalAccelerator(lb["LoadBalancerArn"], **knobs)
     ctx = Context(lab_id=LAB, region="us-east-1", endpoint=None,
-                  make_client=lambda s, region=None: fake if s == "globalaccelerator" else client(endpoint, s))
+                  make_client=lambda s: fake if s == "globalaccelerator" else client(endpoint, s))
     for name in ("check_accelerator", "check_accelerator_listener", "check_accelerator_endpoints"):
         assert getattr(module, name)(ctx).passed is (name not in failing), name
 
@@ -385,15 +385,16 @@ def test_the_accelerator_client_is_made_by_the_backend_in_us_west_2(labs_catalog
 
     class Recording(Backend):
         def client(self, service, region, lab_id=None):
-            made.append((service, region, lab_id))
-            return super().client(service, region, lab_id)
+            made_client = super().client(service, region, lab_id)
+            made.append((service, made_client.meta.region_name, lab_id))
+            return made_client
 
     runner = LabRunner(labs_catalog.labs[LAB], labs_catalog.lab_dirs[LAB], Recording("endpoint", endpoint))
     ga = runner.module.routing.accelerator_api(runner.ctx)
     assert ga.meta.region_name == "us-west-2"
     assert made == [("globalaccelerator", "us-west-2", LAB)]
     assert runner.module.routing.accelerator_api(runner.ctx) is ga and len(made) == 1  # kept, like the lab's
-    assert runner.ctx.client_in("s3", "us-east-1") is runner.ctx.client("s3")  # the lab's Region: its own client
+    assert runner.ctx.client("s3").meta.region_name == "us-east-1"  # every other service: the lab's Region
 
 
 def test_the_two_distribution_files_differ_only_in_the_default_behaviors_target():

@@ -366,10 +366,11 @@ def test_stuck_deleting(real_backend):
     assert "stuck" in translate(stuck, real_backend).message
 
 
-def test_the_cleanup_guard_reads_an_accelerators_tags_for_its_listeners_and_endpoint_groups():
+def test_the_cleanup_guard_reads_an_accelerators_tags_for_its_listeners_and_endpoint_groups(real_backend):
     """Global Accelerator tags only accelerators: a listener's or an endpoint group's ARN starts
     with its accelerator's, whose tags decide. (No endpoint emulates Global Accelerator.)"""
-    from tutor.labs.real_guard import API_REGIONS, CleanupGuard, read_tags
+    from tutor.labs.backend import API_REGIONS
+    from tutor.labs.real_guard import CleanupGuard, read_tags
     from tutor.labs.kit import CREATED_BY, TAG_CREATED_BY, TAG_LAB
 
     accelerator = "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh"
@@ -390,4 +391,5 @@ def test_the_cleanup_guard_reads_an_accelerators_tags_for_its_listeners_and_endp
     assert all(ours.refusal("globalaccelerator", op, [target]) is None for target, op in ops.items())
     theirs = CleanupGuard("streamcloud", [], lambda service: GlobalAccelerator(), dry_run=False)
     assert "not the tutor's" in theirs.refusal("globalaccelerator", "DeleteListener", [listener])
-    assert API_REGIONS["globalaccelerator"] == "us-west-2"  # where the guard's own reads are made
+    assert API_REGIONS["globalaccelerator"] == "us-west-2"  # where the guard's own reads are made:
+    assert real_backend.client("globalaccelerator", "us-east-1").meta.region_name == "us-west-2"

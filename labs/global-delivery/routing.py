@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable
 
+from tutor.labs.backend import API_REGIONS
 from tutor.labs.kit import OWNER_TAG, Cleanup, Context, Result, absent, fail, missing, ok, tag, wait_on_aws
 
 ALB = "streamcloud-alb"
@@ -20,7 +21,7 @@ HEALTH_PATH = "/health"
 ZONE = "streamcloud.example."
 HEALTH_CHECK_NAME = "streamcloud-alb-health"
 ACCELERATOR = "streamcloud-ga"
-GA_API_REGION = "us-west-2"
+GA_API_REGION = API_REGIONS["globalaccelerator"]
 FILES = Path(__file__).parent / "files"
 WAIT_SECONDS = 900  # an accelerator takes minutes to deploy a change on AWS
 Findings = dict[str, Result]  # requirement -> its verdict on one zone or accelerator
@@ -124,8 +125,9 @@ NO_ACCELERATOR = missing("accelerator", "액셀러레이터", ACCELERATOR,
 
 
 def accelerator_api(ctx: Context) -> Any:
-    """A Global Accelerator client in us-west-2, where its API lives, whatever the lab's region."""
-    return ctx.client_in("globalaccelerator", GA_API_REGION)
+    """A Global Accelerator client: the backend makes it in us-west-2, where its API lives
+    (tutor.labs.backend.API_REGIONS), whatever the lab's region."""
+    return ctx.client("globalaccelerator")
 
 
 def accelerators(ctx: Context) -> list[dict]:

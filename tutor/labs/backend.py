@@ -20,6 +20,10 @@ REAL_NOT_HERE = ("--real is not available for this command: it would change a re
                  "the tutor has no guard rails for. Use the sandbox (the default) or --endpoint-url URL.")
 
 
+#: Services whose API answers in one Region only, whatever Region their resources serve: a client
+#: of theirs is made there, whichever Region a lab or a cleanup asks for.
+API_REGIONS = {"globalaccelerator": "us-west-2"}
+
 _SESSION: dict[str, Any] = {}
 _SESSION_LOCK = threading.Lock()
 _CLIENTS: dict[tuple[Any, ...], Any] = {}
@@ -58,6 +62,7 @@ class Backend:
     def client(self, service: str, region: str, lab_id: str | None = None) -> Any:
         from botocore.config import Config  # noqa: PLC0415
 
+        region = API_REGIONS.get(service, region)
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5,
                         read_timeout=120)
         kwargs: dict[str, Any] = {"region_name": region, "config": config}

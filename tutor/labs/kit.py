@@ -46,8 +46,7 @@ class Context:
     lab_id: str
     region: str
     endpoint: str | None
-    #: ``make_client(service)`` for the lab's Region; ``make_client(service, region)`` for another
-    make_client: Callable[..., Any]
+    make_client: Callable[[str], Any]
     notes: list[str] = field(default_factory=list)
     #: The language of the student's messages, for what a check cannot give in both (reports).
     lang: str = "en"
@@ -61,17 +60,6 @@ class Context:
         if service not in self._clients:
             self._clients[service] = self.make_client(service)
         return self._clients[service]
-
-    def client_in(self, service: str, region: str) -> Any:
-        """A client of ``service`` in another Region, for an API that lives in one (Global
-        Accelerator's in us-west-2). Made like the lab's own clients: the same account and
-        profile and, in real mode, the same tags, records and cleanup guards."""
-        if region == self.region:
-            return self.client(service)
-        key = f"{service}@{region}"
-        if key not in self._clients:
-            self._clients[key] = self.make_client(service, region)
-        return self._clients[key]
 
     @property
     def on_endpoint(self) -> bool:

@@ -96,6 +96,9 @@ class RealBackend(Backend):
     def client(self, service: str, region: str, lab_id: str | None = None) -> Any:
         from botocore.config import Config  # noqa: PLC0415
 
+        from tutor.labs.backend import API_REGIONS  # noqa: PLC0415
+
+        region = API_REGIONS.get(service, region)
         config = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=10, read_timeout=120)
         kwargs: dict[str, Any] = {"region_name": region, "config": config}
         if self.endpoint:
@@ -285,11 +288,10 @@ def guarded_cleanup(runner: Any, records: list[dict[str, Any]], dry_run: bool,
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
     from tutor.errors import TutorError  # noqa: PLC0415
-    from tutor.labs.real_guard import API_REGIONS, REFUSED, CleanupGuard  # noqa: PLC0415
+    from tutor.labs.real_guard import REFUSED, CleanupGuard  # noqa: PLC0415
 
     backend, lab = runner.backend, runner.lab
-    guard = CleanupGuard(lab.id, records, lambda service: backend.client(service, API_REGIONS.get(service, lab.region)),
-                         dry_run)
+    guard = CleanupGuard(lab.id, records, lambda service: backend.client(service, lab.region), dry_run)
     backend.guards[lab.id] = guard
     saved_clients, saved_endpoint = dict(runner.ctx._clients), runner.ctx.endpoint
     runner.ctx._clients.clear()  # clients made from here on carry the guard

@@ -23,8 +23,6 @@ from tutor.labs.real_hooks import (
 )
 
 REFUSED = "TutorRefused"
-#: Services whose API answers in one Region only, whatever Region their resources serve.
-API_REGIONS = {"globalaccelerator": "us-west-2"}
 NOT_LOGGED = {"DeleteObjects", "DeleteObject"}
 
 

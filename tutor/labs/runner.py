@@ -52,8 +52,7 @@ class LabRunner:
         self.module = load_module(lab, folder)
         self.ctx = Context(
             lab_id=lab.id, region=lab.region, endpoint=backend.endpoint,
-            make_client=lambda service, region=None: backend.client(service, region or lab.region, lab_id=lab.id),
-            lang=lang,
+            make_client=lambda service: backend.client(service, lab.region, lab_id=lab.id), lang=lang,
         )
         if backend.kind == "real":  # tags and records: tutor.labs.real
             self.ctx.run_id = getattr(backend, "run_id", None)
