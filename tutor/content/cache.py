@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -58,17 +59,13 @@ def load_or_build(files: list[Path], build: Callable[[], object]) -> object:
         path = paths.cache_dir() / FILE_NAME
     except OSError:  # no cache folder can be made: read afresh every time
         return build()
-    try:
-        with path.open("rb") as fh:
-            stored_key, catalog = pickle.load(fh)
-        if stored_key == wanted:
-            if _read(path.with_name(SUMMARY_NAME), wanted) is None:  # kept by an earlier version
-                _store_summary(path, wanted, catalog)
-            return catalog
-    except Exception:  # noqa: BLE001 - a missing, corrupt or foreign cache is rebuilt, never fatal
-        pass
+    catalog = read_kept(path, wanted)  # a missing, corrupt or foreign cache is rebuilt, never fatal
+    if catalog is not None:
+        if read_kept(path.with_name(SUMMARY_NAME), wanted) is None:  # kept by an earlier version
+            _store_summary(path, wanted, catalog)
+        return catalog
     catalog = build()
-    _store(path, wanted, catalog)
+    keep(path, wanted, catalog)
     _store_summary(path, wanted, catalog)
     return catalog
 
@@ -79,12 +76,14 @@ def load_summary() -> object | None:
     from tutor.content.files import content_files, default_targets  # noqa: PLC0415
 
     try:
-        return _read(paths.cache_dir() / SUMMARY_NAME, key(content_files(default_targets())))
+        return read_kept(paths.cache_dir() / SUMMARY_NAME, key(content_files(default_targets())))
     except OSError:
         return None
 
 
-def _read(path: Path, wanted: str) -> object | None:
+def read_kept(path: Path, wanted: object) -> object | None:
+    """What :func:`keep` stored in ``path`` under the key ``wanted``; None when the file is
+    missing, corrupt, or kept under another key."""
     try:
         with path.open("rb") as fh:
             stored_key, value = pickle.load(fh)
@@ -96,14 +95,16 @@ def _read(path: Path, wanted: str) -> object | None:
 def _store_summary(path: Path, wanted: str, catalog: object) -> None:
     from tutor.content.summary import CatalogSummary  # noqa: PLC0415
 
-    _store(path.with_name(SUMMARY_NAME), wanted, CatalogSummary.of(catalog))
+    keep(path.with_name(SUMMARY_NAME), wanted, CatalogSummary.of(catalog))
 
 
-def _store(path: Path, wanted: str, catalog: object) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+def keep(path: Path, wanted: object, value: object) -> None:
+    """``value`` pickled in ``path`` under the key ``wanted``: written to a temporary file of this
+    process and thread, then renamed, so no reader ever sees half of it."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with tmp.open("wb") as fh:
-            pickle.dump((wanted, catalog), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((wanted, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:  # a read-only or full disk costs speed, not correctness
         try:

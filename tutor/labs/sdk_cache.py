@@ -9,7 +9,7 @@ The cache is only ever an optimisation:
 - a pickle is used only if it names the same source file with the same size and modification
   time, and it lives under the Python and botocore versions that wrote it;
 - anything wrong with it (missing, truncated, unreadable, another source) means botocore's own
-  reading, then a new pickle, written to a temporary file and renamed;
+  reading, then a new pickle (tutor.content.cache.keep: a temporary file, then renamed);
 - the data is the same JSON, as plain dicts (botocore reads it into OrderedDicts; dicts keep the
   order too, and load twice as fast).
 """
@@ -19,9 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import sys
-import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ import botocore
 from botocore.loaders import JSONFileLoader
 
 from tutor import paths
+from tutor.content.cache import keep, read_kept
 
 #: Smaller files parse in a millisecond or two: not worth a file of their own.
 MIN_SIZE = 32 * 1024
@@ -72,15 +71,13 @@ class PickledFileLoader(JSONFileLoader):
             return super().load_file(file_path)
         stamp = (_FORMAT, source, stat.st_size, stat.st_mtime_ns)
         kept = self._folder / _pickle_name(source)
-        with contextlib.suppress(Exception):  # any fault in the cache: read the JSON
-            with open(kept, "rb") as file:
-                found_stamp, data = pickle.load(file)
-            if found_stamp == stamp:
-                return data
+        data = read_kept(kept, stamp)  # any fault in the cache: None, and the JSON is read
+        if data is not None:
+            return data
         data = super().load_file(file_path)
         if isinstance(data, OrderedDict):
             data = _plain(data)
-            _keep(kept, stamp, data)
+            keep(kept, stamp, data)
         return data
 
 
@@ -99,14 +96,3 @@ def _source(file_path: str) -> tuple[str | None, Any]:
             stat = os.stat(file_path + extension)
             return file_path + extension, stat
     return None, None
-
-
-def _keep(path: Path, stamp: tuple, data: Any) -> None:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # the capstone reads in threads
-    try:
-        with open(temporary, "wb") as file:
-            pickle.dump((stamp, data), file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except OSError:  # a full disk, a read-only cache: the next run reads the JSON again
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
