@@ -184,6 +184,19 @@ def run_tutor(*args: str, input: str | None = None, env: dict | None = None, tim
                           capture_output=True, text=True, env=full_env, timeout=timeout, cwd=str(ROOT))
 
 
+async def footer_key(pilot, screen, action: str):
+    """The key bar's key for ``action``, once the bar has drawn its keys (a busy machine can take
+    more than one pause after a screen is pushed)."""
+    from textual.widgets._footer import FooterKey
+
+    for _ in range(200):
+        found = [k for k in screen.query(FooterKey) if k.action == action]
+        if found:
+            return found[0]
+        await pilot.pause(0.02)
+    raise AssertionError(f"no key for {action!r} on {screen!r}")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
     """Run `async def` tests (Textual's run_test) in a fresh event loop; no plugin needed."""

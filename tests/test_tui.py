@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, MarkdownViewer
 
+from conftest import footer_key
+
 from tutor.store import Store
 from tutor.tui.choices import ChoiceList
 from tutor.tui.app import TutorApp
@@ -235,13 +237,8 @@ async def test_the_lesson_footer_keeps_help_on_screen_at_80_columns(tmp_path):
         app = make_app(tmp_path / lang, lang=lang)
         async with app.run_test(size=(80, 24)) as pilot:
             await app.push_screen(LessonScreen("1"))
-            await pilot.pause()
-            keys = {}
-            for _ in range(100):
-                keys = {k.action: k for k in app.screen.query(FooterKey)}
-                if "help" in keys:
-                    break
-                await pilot.pause(0.02)
+            await footer_key(pilot, app.screen, "help")  # the bar has drawn its keys
+            keys = {k.action: k for k in app.screen.query(FooterKey)}
             # the command palette's key is drawn over the right end of the bar
             edge = min([k.region.x for k in app.screen.query(FooterKey) if k.has_class("-command-palette")] or [80])
             for action in ("next_page", "previous_page", "toggle_toc", "links", "help"):

@@ -7,8 +7,8 @@ import threading
 import tomllib
 
 from textual.widgets import DataTable, Footer, ListView, OptionList
-from textual.widgets._footer import FooterKey
 
+from conftest import footer_key
 from tutor import settings
 from tutor.store import Store
 from tutor.tui.app import TutorApp, build_app
@@ -32,15 +32,6 @@ def saved() -> dict:
     return tomllib.loads(settings.settings_path().read_text(encoding="utf-8"))
 
 
-async def footer_key(pilot, screen, action: str) -> FooterKey:
-    """The key bar's key for ``action``, once the bar has drawn its keys (a busy machine can take
-    more than one pause after a screen is pushed)."""
-    for _ in range(200):
-        found = [k for k in screen.query(FooterKey) if k.action == action]
-        if found:
-            return found[0]
-        await pilot.pause(0.02)
-    raise AssertionError(f"no key for {action!r} on {screen!r}")
 
 
 # palette -----------------------------------------------------------------------------------
