@@ -153,24 +153,31 @@ def _run_child(conn: socket.socket, listener: socket.socket, argv0: str = "aws",
         os._exit(0)
 
 
-def serve(sock_path: str, labs_dir: str) -> None:
-    _share_model_cache()
-    _warm(lab_commands(Path(labs_dir)))
+def fork_per_command(sock_path: str, run_child: Callable[[socket.socket, socket.socket], None],
+                     collector: bool) -> None:
+    """Say "ready", then fork a child per connection on ``sock_path`` to run ``run_child``. The warm
+    heap is shared with each child, frozen out of the collector so no child's collection walks it
+    or copies its pages; ``collector=False``: a child has none at all (it runs one short command)."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(sock_path)
     listener.listen(64)
-    # The warm heap (awscli, botocore, every lab command's model) is shared with each child: frozen
-    # out of the collector, no child's collection walks it or copies its pages; a child runs one
-    # command and exits, so it needs no collector at all.
+    gc.collect()
     gc.freeze()
-    gc.disable()
+    if not collector:
+        gc.disable()
     print("ready", flush=True)
     while True:
         conn, _ = listener.accept()
         if os.fork() == 0:
-            _run_child(conn, listener)
+            run_child(conn, listener)
         conn.close()
+
+
+def serve(sock_path: str, labs_dir: str) -> None:
+    _share_model_cache()
+    _warm(lab_commands(Path(labs_dir)))  # awscli, botocore, every lab command's model
+    fork_per_command(sock_path, _run_child, collector=False)
 
 
 if __name__ == "__main__":

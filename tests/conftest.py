@@ -153,8 +153,8 @@ _TUTOR_FORK: dict = {}
 
 def tutor_fork() -> dict:
     """The worker's `tutor` fork server (tests/tutorfork.py), started on first use: ``{"bin": a
-    folder whose tutor is its shim, "env": what the shim needs}``; without a server (it did not
-    start) the folder holds nothing and the real console script runs."""
+    folder whose tutor is its shim, "env": what the shim needs, "tutor": the program to run}``;
+    without a server (it did not start) the folder holds nothing and "tutor" is the console script."""
     if not _TUTOR_FORK:
         import atexit
         import tempfile
@@ -167,9 +167,10 @@ def tutor_fork() -> dict:
         server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "tutorfork.py"), sock, str(VENV_BIN / "tutor")],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=str(ROOT))
         atexit.register(lambda: (server.kill(), server.wait()))
+        program = VENV_BIN / "tutor"
         if server.stdout.readline().strip() == "ready":
-            awsfork.write_shim(folder / "bin", str(VENV_BIN / "tutor"), name="tutor", env_var=SOCKET_VAR)
-        _TUTOR_FORK.update(bin=str(folder / "bin"), env={SOCKET_VAR: sock})
+            program = awsfork.write_shim(folder / "bin", str(program), name="tutor", env_var=SOCKET_VAR) / "tutor"
+        _TUTOR_FORK.update(bin=str(folder / "bin"), env={SOCKET_VAR: sock}, tutor=str(program))
     return _TUTOR_FORK
 
 
@@ -178,10 +179,8 @@ def run_tutor(*args: str, input: str | None = None, env: dict | None = None, tim
     own, with this environment, working folder and standard streams (forked from a server that
     has imported the tutor; tests/tutorfork.py)."""
     fork = tutor_fork()
-    program = Path(fork["bin"]) / "tutor"
-    full_env = {**os.environ, **fork["env"], **(env or {})}
-    return subprocess.run([str(program if program.exists() else VENV_BIN / "tutor"), *args], input=input,
-                          capture_output=True, text=True, env=full_env, timeout=timeout, cwd=str(ROOT))
+    return subprocess.run([fork["tutor"], *args], input=input, capture_output=True, text=True,
+                          env={**os.environ, **fork["env"], **(env or {})}, timeout=timeout, cwd=str(ROOT))
 
 
 async def footer_key(pilot, screen, action: str):

@@ -19,10 +19,8 @@ real `tutor`. Only tests use this; the product never does.
 from __future__ import annotations
 
 import atexit
-import gc
+import functools
 import os
-import signal
-import socket
 import sys
 import threading
 import traceback
@@ -71,22 +69,9 @@ def _finish() -> None:
 
 def serve(sock_path: str, real: str) -> None:
     _warm()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(sock_path)
-    listener.listen(64)
-    gc.collect()
-    gc.freeze()  # the imported modules: shared with each child, never walked by its collector
-    print("ready", flush=True)
-    while True:
-        conn, _ = listener.accept()
-        if os.fork() == 0:
-            _run(conn, listener, real)
-        conn.close()
-
-
-def _run(conn: socket.socket, listener: socket.socket, real: str) -> None:
-    awsfork._run_child(conn, listener, argv0=real, main=_tutor_main, finish=_finish)
+    # The child keeps a collector: tutor.cli.main pauses it and gives it back as a tutor process does.
+    awsfork.fork_per_command(sock_path, functools.partial(awsfork._run_child, argv0=real, main=_tutor_main,
+                                                          finish=_finish), collector=True)
 
 
 if __name__ == "__main__":
