@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from tutor.errors import EnvironmentFailure, UsageError
-from tutor.labs.backend import Backend
+from tutor.labs.backend import API_REGIONS, Backend
 from tutor.labs.real_hooks import recording_hook, run_tags, tagging_hook
 from tutor.settings import Settings
 
@@ -95,8 +95,6 @@ class RealBackend(Backend):
 
     def client(self, service: str, region: str, lab_id: str | None = None) -> Any:
         from botocore.config import Config  # noqa: PLC0415
-
-        from tutor.labs.backend import API_REGIONS  # noqa: PLC0415
 
         region = API_REGIONS.get(service, region)
         config = Config(retries={"max_attempts": 8, "mode": "adaptive"}, connect_timeout=10, read_timeout=120)
