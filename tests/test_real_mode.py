@@ -281,6 +281,7 @@ def test_throttling_is_retried_with_backoff_then_succeeds(real_backend, monkeypa
     import types
 
     import botocore.endpoint
+    import botocore.retries.bucket
     from botocore.awsrequest import AWSResponse
 
     # botocore waits between attempts (up to 2 s at random for the first retry): the wait is
@@ -289,8 +290,6 @@ def test_throttling_is_retried_with_backoff_then_succeeds(real_backend, monkeypa
     monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=waits.append))
     # Adaptive mode's rate limiter then holds the retry until its token bucket refills (2 s of
     # wall clock here): what this test judges is the retry and its count, not the refill.
-    import botocore.retries.bucket
-
     monkeypatch.setattr(botocore.retries.bucket.TokenBucket, "_sleep_amount", lambda self, amount: 0)
     client = real_backend.client("ec2", "us-east-1")
     sent = []
